@@ -1,0 +1,266 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# jailhouse-rs front door.
+#
+#   make [KDIR=<kernel build dir>]   firmware, module, CLI, cells, inmates
+#   make install DESTDIR=<dir>       install in Jailhouse's layout
+#   make test                        host setup, host tests, lints, QEMU scenarios
+#   make demo                        host setup, build, boot QEMU, run the demo
+#
+# Honoured: ARCH (arm64 only), CROSS_COMPILE, CC, LD, OBJCOPY, KDIR, O
+# (output directory, default ./out), V=1 (verbose), DESTDIR, CARGO/RUSTC.
+# The Rust parts use rustup's targets when installed and otherwise Debian's
+# toolchain (rustc-web, rust-web-src) with -Zbuild-std.
+
+SHELL := /bin/bash
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+SRCDIR := $(CURDIR)
+O ?= $(SRCDIR)/out
+override O := $(abspath $(O))
+
+ARCH ?= arm64
+ifneq ($(ARCH),arm64)
+$(error jailhouse-rs supports ARCH=arm64 only, not ARCH=$(ARCH))
+endif
+CROSS_COMPILE ?= aarch64-linux-gnu-
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin LD),default)
+LD := $(CROSS_COMPILE)ld
+endif
+OBJCOPY ?= $(CROSS_COMPILE)objcopy
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+CARGO_VERBOSE := -v
+else
+Q := @
+CARGO_VERBOSE := -q
+endif
+
+JH_CACHE ?= $(HOME)/.cache/jailhouse-rs
+# The kernel the module is built for. Without KDIR, the Debian arm64 test
+# kernel prepared by scripts/setup-host.sh.
+KDIR ?= $(JH_CACHE)/kernel/current/build
+
+# ---------------------------------------------------------------- Rust --
+# Host cargo (tests, lints, host tools): whatever `cargo` is on PATH.
+CARGO ?= cargo
+HOST_RUSTC := $(shell command -v rustc 2>/dev/null)
+RUST_SYSROOT := $(if $(HOST_RUSTC),$(shell rustc --print sysroot 2>/dev/null))
+
+BAREMETAL_TARGET := aarch64-unknown-none-softfloat
+LINUX_TARGET := aarch64-unknown-linux-gnu
+
+# Cross cargo: rustup's toolchain if it has the target's standard library,
+# else Debian's rustc-web (in /usr/bin) building it from rust-web-src.
+DEBIAN_CARGO := env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo
+have_std = $(wildcard $(RUST_SYSROOT)/lib/rustlib/$(1)/lib/libcore-*.rlib)
+ifneq ($(call have_std,$(BAREMETAL_TARGET)),)
+BAREMETAL_CARGO := $(CARGO)
+BAREMETAL_STD :=
+else
+BAREMETAL_CARGO := $(DEBIAN_CARGO)
+BAREMETAL_STD := -Zbuild-std=core,compiler_builtins -Zbuild-std-features=compiler-builtins-mem
+endif
+ifneq ($(call have_std,$(LINUX_TARGET)),)
+LINUX_CARGO := $(CARGO)
+LINUX_STD :=
+else
+LINUX_CARGO := $(DEBIAN_CARGO)
+LINUX_STD := -Zbuild-std=std,panic_abort
+endif
+
+PROFILE ?= release
+CARGO_PROFILE := $(if $(filter release,$(PROFILE)),--release,)
+CARGO_TARGET_DIR := $(O)/cargo
+export CARGO_TARGET_DIR
+
+# Bare metal links with the cross binutils; the CLI statically with the
+# cross gcc's driver (never a sysroot-specific CC, which may carry flags).
+CROSS_ENV := \
+	CARGO_TARGET_AARCH64_UNKNOWN_NONE_SOFTFLOAT_LINKER=$(CROSS_COMPILE)ld \
+	CARGO_TARGET_AARCH64_UNKNOWN_NONE_SOFTFLOAT_RUSTFLAGS="-C linker-flavor=ld" \
+	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=$(CROSS_COMPILE)gcc \
+	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static -C panic=abort"
+
+BAREMETAL_OUT := $(CARGO_TARGET_DIR)/$(BAREMETAL_TARGET)/$(PROFILE)
+LINUX_OUT := $(CARGO_TARGET_DIR)/$(LINUX_TARGET)/$(PROFILE)
+
+# Rebuild Rust artefacts whenever any Rust source changes; cargo itself
+# decides what is really out of date.
+RUST_SOURCES := $(shell find $(SRCDIR)/Cargo.toml $(SRCDIR)/Cargo.lock $(SRCDIR)/abi \
+	$(SRCDIR)/config-check $(SRCDIR)/hypervisor $(SRCDIR)/tools $(SRCDIR)/inmates \
+	-name target -prune -o -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.ld' \
+	-o -name Cargo.lock \) -print 2>/dev/null)
+
+INMATES := uart-demo
+
+# --------------------------------------------------------------- build --
+FIRMWARE := $(O)/hypervisor/jailhouse.bin
+MODULE := $(O)/kmod/jailhouse.ko
+CLI := $(O)/tools/jailhouse
+CELL_SOURCES := $(wildcard $(SRCDIR)/conf/arm64/*.c)
+CELLS := $(patsubst $(SRCDIR)/conf/arm64/%.c,$(O)/cells/%.cell,$(CELL_SOURCES))
+INMATE_BINS := $(patsubst %,$(O)/inmates/%.bin,$(INMATES))
+
+all: firmware module tools cells inmates
+
+firmware: $(FIRMWARE)
+module: $(MODULE)
+tools: $(CLI)
+cells: $(CELLS)
+inmates: $(INMATE_BINS)
+
+$(FIRMWARE): $(RUST_SOURCES)
+	@echo "  CARGO   hypervisor ($(BAREMETAL_TARGET), $(PROFILE))"
+	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
+		--manifest-path $(SRCDIR)/Cargo.toml -p jailhouse-hypervisor \
+		--bin jailhouse-hypervisor --target $(BAREMETAL_TARGET) $(BAREMETAL_STD)
+	@mkdir -p $(@D)
+	$(Q)cp $(BAREMETAL_OUT)/jailhouse-hypervisor $(O)/hypervisor/hypervisor.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $(O)/hypervisor/hypervisor.elf $@
+
+$(INMATE_BINS): $(RUST_SOURCES)
+	@echo "  CARGO   inmates ($(BAREMETAL_TARGET), $(PROFILE))"
+	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
+		--manifest-path $(SRCDIR)/Cargo.toml -p jailhouse-inmate-demos \
+		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD)
+	@mkdir -p $(@D)
+	$(Q)for i in $(INMATES); do \
+		cp $(BAREMETAL_OUT)/$$i $(O)/inmates/$$i.elf && \
+		$(OBJCOPY) -O binary $(O)/inmates/$$i.elf $(O)/inmates/$$i.bin || exit 1; \
+	done
+
+$(CLI): $(RUST_SOURCES)
+	@echo "  CARGO   jailhouse CLI ($(LINUX_TARGET), static, $(PROFILE))"
+	$(Q)$(CROSS_ENV) $(LINUX_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
+		--manifest-path $(SRCDIR)/Cargo.toml -p jailhouse-tools \
+		--bin jailhouse --target $(LINUX_TARGET) $(LINUX_STD)
+	@mkdir -p $(@D)
+	$(Q)cp $(LINUX_OUT)/jailhouse $@
+
+# Cell configs are compiled like upstream's: C → object → raw bytes.
+CELL_CFLAGS := -O1 -ffreestanding -nostdinc -fno-common -fno-pic \
+	-I$(SRCDIR)/include -Wall -Werror
+$(O)/cells/%.o: $(SRCDIR)/conf/arm64/%.c $(wildcard $(SRCDIR)/include/jailhouse/*.h)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CELL_CFLAGS) -c $< -o $@
+
+$(O)/cells/%.cell: $(O)/cells/%.o
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary --remove-section=.note.gnu.property $< $@
+
+# The module builds out of tree in $(O)/kmod, from a copy of its sources,
+# so that the source tree stays clean and O= is honoured.
+KMOD_SOURCES := $(wildcard $(SRCDIR)/kmod/*.c $(SRCDIR)/kmod/*.h) $(SRCDIR)/kmod/Kbuild
+$(MODULE): $(KMOD_SOURCES) $(wildcard $(SRCDIR)/include/jailhouse/*.h)
+	@test -f $(KDIR)/Makefile || { echo "error: KDIR=$(KDIR) is not a kernel build directory" \
+		"(run scripts/setup-host.sh, or pass KDIR=...)" >&2; exit 1; }
+	@mkdir -p $(O)/kmod
+	$(Q)cp $(KMOD_SOURCES) $(O)/kmod/
+	$(Q)$(MAKE) -C $(KDIR) M=$(O)/kmod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+		CC="$(CC)" LD="$(LD)" V=$(V) JAILHOUSE_INCLUDE=$(SRCDIR)/include modules
+
+# ------------------------------------------------------------- install --
+DESTDIR ?=
+prefix ?= /usr
+sbindir ?= $(prefix)/sbin
+datadir ?= $(prefix)/share
+firmwaredir ?= /lib/firmware
+# The release the module's vermagic names (Debian's kernel.release file
+# holds the upstream version instead).
+KERNELRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
+install: all
+	$(Q)test -n "$(KERNELRELEASE)" || { echo "error: cannot read the kernel release of KDIR=$(KDIR)" >&2; exit 1; }
+	$(Q)install -D -m 0644 $(FIRMWARE) $(DESTDIR)$(firmwaredir)/jailhouse.bin
+	$(Q)install -D -m 0755 $(CLI) $(DESTDIR)$(sbindir)/jailhouse
+	$(Q)install -d $(DESTDIR)$(datadir)/jailhouse/cells $(DESTDIR)$(datadir)/jailhouse/inmates
+	$(Q)$(if $(CELLS),install -m 0644 $(CELLS) $(DESTDIR)$(datadir)/jailhouse/cells/)
+	$(Q)install -m 0644 $(INMATE_BINS) $(DESTDIR)$(datadir)/jailhouse/inmates/
+	$(Q)install -D -m 0644 $(MODULE) \
+		$(DESTDIR)/lib/modules/$(KERNELRELEASE)/extra/jailhouse.ko
+
+# ---------------------------------------------------------------- test --
+DEVTOOLS := $(O)/host/jailhouse-devtools
+STAGING := $(O)/staging
+SCENARIOS ?= root-smoke
+SCENARIO_TIMEOUT ?= 180
+KERNEL_IMAGE = $(JH_CACHE)/kernel/current/vmlinuz
+BUSYBOX = $(JH_CACHE)/kernel/current/busybox
+
+setup:
+	$(Q)$(SRCDIR)/scripts/setup-host.sh
+
+$(DEVTOOLS): $(RUST_SOURCES) $(shell find $(SRCDIR)/scripts/devtools -name '*.rs' -o -name Cargo.toml)
+	@mkdir -p $(@D)
+	$(Q)$(CARGO) build $(CARGO_VERBOSE) --release --manifest-path $(SRCDIR)/Cargo.toml \
+		-p jailhouse-devtools --target-dir $(O)/host-cargo
+	$(Q)cp $(O)/host-cargo/release/jailhouse-devtools $@
+
+staging: all
+	$(Q)rm -rf $(STAGING)
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(STAGING)
+
+host-test:
+	$(Q)$(CARGO) test --workspace --manifest-path $(SRCDIR)/Cargo.toml
+
+lint:
+	$(Q)$(CARGO) fmt --all --manifest-path $(SRCDIR)/Cargo.toml -- --check
+	$(Q)$(CARGO) clippy --workspace --all-targets --manifest-path $(SRCDIR)/Cargo.toml -- -D warnings
+	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) clippy $(CARGO_VERBOSE) --manifest-path $(SRCDIR)/Cargo.toml \
+		-p jailhouse-hypervisor -p jailhouse-abi -p jailhouse-inmate -p jailhouse-inmate-demos \
+		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD) -- -D warnings
+
+image-check: $(DEVTOOLS) $(FIRMWARE) $(MODULE) $(CLI)
+	$(Q)$(DEVTOOLS) check-image $(FIRMWARE)
+	$(Q)file -b $(CLI) | grep -q 'ARM aarch64.*statically linked' || \
+		{ echo "error: $(CLI) is not a static aarch64 binary: $$(file -b $(CLI))" >&2; exit 1; }
+	$(Q)echo "$(CLI): static aarch64 executable"
+	$(Q)file -b $(MODULE) | grep -q 'ELF 64-bit LSB relocatable, ARM aarch64' || \
+		{ echo "error: $(MODULE) is not an aarch64 module" >&2; exit 1; }
+	$(Q)test "$$(/sbin/modinfo -F license $(MODULE))" = GPL || \
+		{ echo "error: $(MODULE) does not carry license GPL" >&2; exit 1; }
+	$(Q)echo "$(MODULE): aarch64 module, license $$(/sbin/modinfo -F license $(MODULE))"
+
+# One QEMU boot per scenario: scripts/scenarios/NAME.sh runs in the guest,
+# NAME.expect lists the serial lines it must produce.
+qemu-test: staging $(DEVTOOLS)
+	$(Q)for s in $(SCENARIOS); do \
+		$(SRCDIR)/scripts/mkinitramfs.sh $(O)/qemu/$$s.cpio.gz $(STAGING) $(BUSYBOX) \
+			$(SRCDIR)/scripts/scenarios/$$s.sh || exit 1; \
+		$(DEVTOOLS) run-scenario --quiet --kernel $(KERNEL_IMAGE) \
+			--initrd $(O)/qemu/$$s.cpio.gz --expect $(SRCDIR)/scripts/scenarios/$$s.expect \
+			--log $(O)/qemu/$$s.log --timeout $(SCENARIO_TIMEOUT) || exit 1; \
+	done
+
+test: setup
+	$(Q)$(MAKE) --no-print-directory host-test
+	$(Q)$(MAKE) --no-print-directory lint
+	$(Q)$(MAKE) --no-print-directory image-check
+	$(Q)$(MAKE) --no-print-directory qemu-test
+	@echo "make test: all host tests, lints, image checks and QEMU scenarios passed"
+
+DEMO_SCENARIO ?= demo
+demo: setup
+	$(Q)$(MAKE) --no-print-directory staging $(DEVTOOLS)
+	$(Q)$(SRCDIR)/scripts/mkinitramfs.sh $(O)/qemu/demo.cpio.gz $(STAGING) $(BUSYBOX) \
+		$(SRCDIR)/scripts/scenarios/$(DEMO_SCENARIO).sh
+	$(Q)$(DEVTOOLS) run-scenario --kernel $(KERNEL_IMAGE) --initrd $(O)/qemu/demo.cpio.gz \
+		--expect $(SRCDIR)/scripts/scenarios/$(DEMO_SCENARIO).expect \
+		--log $(O)/demo-serial.log --timeout $(SCENARIO_TIMEOUT)
+	@echo "demo serial log: $(O)/demo-serial.log"
+
+clean:
+	$(Q)rm -rf $(O)
+
+.PHONY: all firmware module tools cells inmates install setup staging host-test lint \
+	image-check qemu-test test demo clean

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The jailhouse-rs hypervisor: everything that runs at EL2.
+//!
+//! The crate is a library so that its pure logic (page pool, and later
+//! configuration validation, page tables, MMIO dispatch, vGIC bookkeeping)
+//! is tested on the host with `cargo test`. Only [`arch`] touches the CPU,
+//! and only when built for aarch64; the firmware binary (`src/main.rs`)
+//! merely links this library into `jailhouse.bin`.
+
+#![cfg_attr(not(test), no_std)]
+
+pub mod arch;
+pub mod layout;
+pub mod page_pool;
+
+#[cfg(target_os = "none")]
+mod panic;

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * State shared between the files of the jailhouse-rs driver. Only the
+ * driver's own bookkeeping lives here; the ABI towards user space and the
+ * hypervisor is in include/jailhouse/.
+ */
+#ifndef JAILHOUSE_DRIVER_H
+#define JAILHOUSE_DRIVER_H
+
+#include <linux/device.h>
+#include <linux/mutex.h>
+
+/* Serialises every state change of the hypervisor and its cells. */
+extern struct mutex jailhouse_lock;
+/* True while the hypervisor runs; written under jailhouse_lock. */
+extern bool jailhouse_enabled;
+/* The root device behind /sys/devices/jailhouse. */
+extern struct device *jailhouse_dev;
+
+int jailhouse_sysfs_init(struct device *dev);
+void jailhouse_sysfs_exit(struct device *dev);
+
+#endif /* JAILHOUSE_DRIVER_H */

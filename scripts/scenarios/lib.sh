@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Helpers for scenario scripts (sourced inside the guest). Every line a
+# scenario wants judged is printed with say(), so it starts with
+# "[scenario] " and cannot be confused with kernel output.
+
+say() {
+	echo "[scenario] $*"
+}
+
+# Run a command and report its exit status in a fixed form:
+#   [scenario] <label>: ok            (status 0)
+#   [scenario] <label>: exit <status>
+step() {
+	label=$1
+	shift
+	if "$@"; then
+		say "$label: ok"
+	else
+		say "$label: exit $?"
+	fi
+}
+
+# Quiet the kernel console down to warnings and errors so that kernel
+# messages rarely interleave with scenario lines.
+dmesg -n 4

@@ -58,7 +58,8 @@ LINUX_TARGET := aarch64-unknown-linux-gnu
 
 # Cross cargo: rustup's toolchain if it has the target's standard library,
 # else Debian's rustc-web (in /usr/bin) building it from rust-web-src.
-DEBIAN_CARGO := env RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo
+# /usr/bin first, so that cargo finds Debian's cargo-clippy, not rustup's proxy.
+DEBIAN_CARGO := env PATH=/usr/bin:$$PATH RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 /usr/bin/cargo
 have_std = $(wildcard $(RUST_SYSROOT)/lib/rustlib/$(1)/lib/libcore-*.rlib)
 ifneq ($(call have_std,$(BAREMETAL_TARGET)),)
 BAREMETAL_CARGO := $(CARGO)

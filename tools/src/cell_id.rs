@@ -209,10 +209,7 @@ mod tests {
             parse(&args(&["4294967297"])),
             Some((CellSelector::Id(1), 1))
         );
-        assert_eq!(
-            parse(&args(&["2147483648"])),
-            Some((name("2147483648"), 1))
-        );
+        assert_eq!(parse(&args(&["2147483648"])), Some((name("2147483648"), 1)));
         // Beyond i64, strtoll reports ERANGE: a name.
         assert_eq!(
             parse(&args(&["99999999999999999999"])),

@@ -265,14 +265,13 @@ pub fn elf_segments(bytes: &[u8]) -> Result<Vec<Segment>, ElfError> {
         if memsz > MAX_SEGMENT_SIZE {
             return Err(ElfError::SegmentTooLarge { index, memsz });
         }
-        let file_range = file_range(offset, filesz, bytes.len()).ok_or(
-            ElfError::SegmentOutOfFile {
+        let file_range =
+            file_range(offset, filesz, bytes.len()).ok_or(ElfError::SegmentOutOfFile {
                 index,
                 offset,
                 size: filesz,
                 file_size: bytes.len(),
-            },
-        )?;
+            })?;
         if paddr.checked_add(memsz).is_none() {
             return Err(ElfError::AddressOverflow { index });
         }
@@ -397,7 +396,10 @@ pub(crate) mod tests {
             entry[48..56].copy_from_slice(&0x1000u64.to_le_bytes());
             file.extend_from_slice(&entry);
         }
-        assert!(file.len() <= payload_offset, "payload would overwrite headers");
+        assert!(
+            file.len() <= payload_offset,
+            "payload would overwrite headers"
+        );
         file.resize(payload_offset, 0);
         file.extend_from_slice(payload);
         file
@@ -437,7 +439,9 @@ pub(crate) mod tests {
         let images = images_from_file(b"\x7fEL".to_vec(), None).unwrap();
         assert_eq!(images[0].target, 0);
         assert_eq!(images[0].data, b"\x7fEL");
-        assert!(images_from_file(Vec::new(), None).unwrap()[0].data.is_empty());
+        assert!(images_from_file(Vec::new(), None).unwrap()[0]
+            .data
+            .is_empty());
     }
 
     #[test]
@@ -448,7 +452,10 @@ pub(crate) mod tests {
         assert_eq!(images[0].data, (0..0x20u8).collect::<Vec<_>>());
         assert_eq!(images[1].target, 0x7a01_0000);
         assert_eq!(images[1].data.len(), 0x40);
-        assert_eq!(&images[1].data[..0x10], &(0x20..0x30u8).collect::<Vec<_>>()[..]);
+        assert_eq!(
+            &images[1].data[..0x10],
+            &(0x20..0x30u8).collect::<Vec<_>>()[..]
+        );
         assert!(images[1].data[0x10..].iter().all(|&byte| byte == 0));
     }
 

@@ -221,6 +221,33 @@ lint:
 		-p jailhouse-hypervisor -p jailhouse-abi -p jailhouse-inmate -p jailhouse-inmate-demos \
 		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD) -- -D warnings
 
+# `jailhouse config check` (host build) on every shipped configuration set:
+# each root with each of its cells must be clean.
+HOST_CLI := $(O)/host/jailhouse
+$(HOST_CLI): $(RUST_SOURCES)
+	@mkdir -p $(@D)
+	$(Q)$(CARGO) build $(CARGO_VERBOSE) --release --manifest-path $(SRCDIR)/Cargo.toml \
+		-p jailhouse-tools --bin jailhouse --target-dir $(O)/host-cargo
+	$(Q)cp $(O)/host-cargo/release/jailhouse $@
+
+CONFIG_SETS := \
+	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo \
+	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo \
+	qemu-arm64-gicv2-demo:qemu-arm64-inmate-demo \
+	rpi4:rpi4-inmate-demo
+
+config-check: $(HOST_CLI) $(CELLS)
+	$(Q)for set in $(CONFIG_SETS); do \
+		root=$${set%%:*}; cell=$${set#*:}; \
+		$(HOST_CLI) config check $(O)/cells/$$root.cell $(O)/cells/$$cell.cell || exit 1; \
+	done
+	@# Two cells that both want CPU 1 must be refused with that reason.
+	$(Q)out=$$($(HOST_CLI) config check $(O)/cells/qemu-arm64-openeuler-demo.cell \
+		$(O)/cells/qemu-arm64-inmate-demo.cell $(O)/cells/qemu-arm64-freertos-demo.cell); \
+	status=$$?; echo "$$out"; \
+	test $$status = 1 && grep -q 'both claim CPU 1' <<<"$$out" || \
+		{ echo "error: config check accepted two cells sharing CPU 1" >&2; exit 1; }
+
 image-check: $(DEVTOOLS) $(FIRMWARE) $(MODULE) $(CLI)
 	$(Q)$(DEVTOOLS) check-image $(FIRMWARE)
 	$(Q)file -b $(CLI) | grep -q 'ARM aarch64.*statically linked' || \
@@ -246,6 +273,7 @@ qemu-test: staging $(DEVTOOLS)
 test: setup
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory lint
+	$(Q)$(MAKE) --no-print-directory config-check
 	$(Q)$(MAKE) --no-print-directory image-check
 	$(Q)$(MAKE) --no-print-directory qemu-test
 	@echo "make test: all host tests, lints, image checks and QEMU scenarios passed"
@@ -264,4 +292,4 @@ clean:
 	$(Q)rm -rf $(O)
 
 .PHONY: all firmware module tools cells inmates install setup staging host-test lint \
-	image-check qemu-test test demo clean
+	config-check image-check qemu-test test demo clean

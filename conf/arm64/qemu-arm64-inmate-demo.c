@@ -22,8 +22,10 @@
  *
  * Interrupts: the generic timer's PPIs (e.g. the virtual timer, 27) and
  * the SGIs are per CPU and always belong to the cell owning the CPU, so
- * they are not listed.  The cell owns one SPI, 144, which no QEMU device
- * drives; upstream uses it for the demo's virtual PCI device.
+ * they are not listed.  The cell owns one SPI, 144, for tests that inject
+ * or route an SPI: it is the first SPI of QEMU's dynamic platform bus,
+ * which stays empty on the command line above, and upstream uses it for
+ * the demo's virtual PCI device.
  */
 
 #include <jailhouse/types.h>

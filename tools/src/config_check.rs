@@ -3,11 +3,12 @@
 //! `jailhouse config check SYSCONFIG [CELLCONFIG ...]`: offline checks of
 //! a configuration set.
 //!
-//! This module owns the report. For now it reads every file and parses it
-//! with `jailhouse_abi::config` (signature, revision, array bounds); the
-//! set-wide validation (overlapping regions, CPUs owned twice, hypervisor
-//! memory mapped into a cell, ...) is to be added here. It never talks to
-//! the driver, so it runs on a build host as well as on the target.
+//! This module owns the report. It reads and parses every file with
+//! `jailhouse_abi::config` (signature, revision, array bounds), then runs
+//! the set-wide validation of `jailhouse-config-check` (overlapping
+//! regions, CPUs owned twice, hypervisor memory mapped into a cell, ...),
+//! the same code the hypervisor uses. It never talks to the driver, so it
+//! runs on a build host as well as on the target.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -15,6 +16,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use jailhouse_abi::config::{CellConfig, SystemConfig};
+use jailhouse_config_check::{check_all, Tally};
 
 use crate::report::strerror;
 
@@ -27,46 +29,86 @@ pub fn run(sysconfig: &Path, cells: &[PathBuf], out: &mut dyn Write) -> anyhow::
     writeln!(out, "Reading configuration set:")?;
     let mut ok = true;
 
-    match fs::read(sysconfig) {
-        Ok(bytes) => match SystemConfig::parse(&bytes) {
-            Ok(config) => writeln!(
+    let sys_bytes = read(sysconfig, out, &mut ok)?;
+    let system = match sys_bytes.as_deref().map(SystemConfig::parse) {
+        Some(Ok(config)) => {
+            writeln!(
                 out,
                 "  Root cell:     {} ({})",
                 display_name(config.root_cell().name()),
                 file_name(sysconfig)
-            )?,
-            Err(error) => {
-                writeln!(out, "{}: {error}", sysconfig.display())?;
-                ok = false;
-            }
-        },
-        Err(error) => {
-            writeln!(out, "{}: {}", sysconfig.display(), strerror(&error))?;
-            ok = false;
+            )?;
+            Some(config)
         }
-    }
+        Some(Err(error)) => {
+            writeln!(out, "{}: {error}", sysconfig.display())?;
+            ok = false;
+            None
+        }
+        None => None,
+    };
 
-    for cell in cells {
-        match fs::read(cell) {
-            Ok(bytes) => match CellConfig::parse(&bytes) {
-                Ok(config) => writeln!(
+    let cell_bytes = cells
+        .iter()
+        .map(|cell| read(cell, out, &mut ok))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut parsed = Vec::new();
+    for (cell, bytes) in cells.iter().zip(&cell_bytes) {
+        let Some(bytes) = bytes else { continue };
+        match CellConfig::parse(bytes) {
+            Ok(config) => {
+                writeln!(
                     out,
                     "  Non-root cell: {} ({})",
                     display_name(config.name()),
                     file_name(cell)
-                )?,
-                Err(error) => {
-                    writeln!(out, "{}: {error}", cell.display())?;
-                    ok = false;
-                }
-            },
+                )?;
+                parsed.push(config);
+            }
             Err(error) => {
-                writeln!(out, "{}: {}", cell.display(), strerror(&error))?;
+                writeln!(out, "{}: {error}", cell.display())?;
                 ok = false;
             }
         }
     }
-    Ok(ok)
+
+    // The set-wide checks need every file; a file that did not parse has
+    // been reported above already.
+    let Some(system) = system else {
+        return Ok(false);
+    };
+    let mut tally = Tally::default();
+    let mut findings = Vec::new();
+    check_all(&system, &parsed, &mut |finding| {
+        tally.add(&finding);
+        findings.push(finding.to_string());
+    });
+    if findings.is_empty() {
+        writeln!(out, "No issues found.")?;
+    } else {
+        writeln!(out, "Findings:")?;
+        for finding in &findings {
+            writeln!(out, "  {finding}")?;
+        }
+        writeln!(
+            out,
+            "{} error(s), {} warning(s).",
+            tally.errors, tally.warnings
+        )?;
+    }
+    Ok(ok && tally.is_ok())
+}
+
+/// Read `path`, reporting a failure to `out` and clearing `ok`.
+fn read(path: &Path, out: &mut dyn Write, ok: &mut bool) -> anyhow::Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) => {
+            writeln!(out, "{}: {}", path.display(), strerror(&error))?;
+            *ok = false;
+            Ok(None)
+        }
+    }
 }
 
 /// A cell name for humans.
@@ -123,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn a_well_formed_set_passes() {
+    fn a_parsable_but_invalid_set_gets_findings() {
         let dir = tempfile::tempdir().unwrap();
         let sysconfig = dir.path().join("qemu.cell");
         fs::write(&sysconfig, system_config("qemu-arm64")).unwrap();
@@ -131,14 +173,21 @@ mod tests {
         fs::write(&cells[0], cell_config("inmate-demo")).unwrap();
         fs::write(&cells[1], cell_config("freertos")).unwrap();
         let (ok, text) = check(&sysconfig, &cells);
-        assert!(ok, "{text}");
-        assert_eq!(
-            text,
-            "Reading configuration set:\n\
-             \x20 Root cell:     qemu-arm64 (qemu.cell)\n\
-             \x20 Non-root cell: inmate-demo (a.cell)\n\
-             \x20 Non-root cell: freertos (b.cell)\n"
+        assert!(!ok, "{text}");
+        assert!(
+            text.starts_with(
+                "Reading configuration set:\n\
+                 \x20 Root cell:     qemu-arm64 (qemu.cell)\n\
+                 \x20 Non-root cell: inmate-demo (a.cell)\n\
+                 \x20 Non-root cell: freertos (b.cell)\n\
+                 Findings:\n"
+            ),
+            "{text}"
         );
+        // No hypervisor memory, no GIC, and both cells want CPU 1.
+        assert!(text.contains("hypervisor_memory has size 0"), "{text}");
+        assert!(text.contains("both claim CPU 1"), "{text}");
+        assert!(text.contains(" error(s), "), "{text}");
     }
 
     #[test]

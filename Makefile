@@ -193,7 +193,7 @@ install: all
 # ---------------------------------------------------------------- test --
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
-SCENARIOS ?= root-smoke
+SCENARIOS ?= root-smoke root-enable
 SCENARIO_TIMEOUT ?= 180
 KERNEL_IMAGE = $(JH_CACHE)/kernel/current/vmlinuz
 BUSYBOX = $(JH_CACHE)/kernel/current/busybox

@@ -10,12 +10,19 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 
+struct jailhouse_virt_console;
+
 /* Serialises every state change of the hypervisor and its cells. */
 extern struct mutex jailhouse_lock;
 /* True while the hypervisor runs; written under jailhouse_lock. */
 extern bool jailhouse_enabled;
 /* The root device behind /sys/devices/jailhouse. */
 extern struct device *jailhouse_dev;
+/*
+ * The hypervisor's console ring while it runs, NULL if the system config
+ * does not enable the virtual console; written under jailhouse_lock.
+ */
+extern struct jailhouse_virt_console *jailhouse_console_page;
 
 int jailhouse_sysfs_init(struct device *dev);
 void jailhouse_sysfs_exit(struct device *dev);

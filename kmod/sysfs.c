@@ -7,6 +7,9 @@
 #include <linux/device.h>
 #include <linux/sysfs.h>
 
+#include <jailhouse/header.h>
+#include <jailhouse/hypercall.h>
+
 #include "jailhouse.h"
 
 static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
@@ -15,10 +18,90 @@ static ssize_t enabled_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%d\n", jailhouse_enabled);
 }
 
+/* HYPERVISOR_GET_INFO of @type, or 0 while the hypervisor is not running. */
+static ssize_t info_show(char *buf, unsigned long type)
+{
+	long val = 0;
+
+	if (mutex_lock_interruptible(&jailhouse_lock) != 0)
+		return -EINTR;
+	if (jailhouse_enabled)
+		val = jailhouse_call_arg1(JAILHOUSE_HC_HYPERVISOR_GET_INFO,
+					  type);
+	mutex_unlock(&jailhouse_lock);
+
+	if (val < 0)
+		return val;
+	return sysfs_emit(buf, "%ld\n", val);
+}
+
+static ssize_t mem_pool_size_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return info_show(buf, JAILHOUSE_INFO_MEM_POOL_SIZE);
+}
+
+static ssize_t mem_pool_used_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return info_show(buf, JAILHOUSE_INFO_MEM_POOL_USED);
+}
+
+static ssize_t remap_pool_size_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return info_show(buf, JAILHOUSE_INFO_REMAP_POOL_SIZE);
+}
+
+static ssize_t remap_pool_used_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return info_show(buf, JAILHOUSE_INFO_REMAP_POOL_USED);
+}
+
+/*
+ * The hypervisor's console ring, oldest byte first. Empty while the
+ * hypervisor is not running or its virtual console is disabled.
+ */
+static ssize_t console_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct jailhouse_virt_console *con;
+	unsigned int tail, start, len, i;
+
+	if (mutex_lock_interruptible(&jailhouse_lock) != 0)
+		return -EINTR;
+	con = jailhouse_enabled ? jailhouse_console_page : NULL;
+	len = 0;
+	if (con) {
+		tail = READ_ONCE(con->tail);
+		/* Pairs with the hypervisor's release before it moves tail. */
+		smp_rmb();
+		len = min_t(unsigned int, tail, JAILHOUSE_VIRT_CONSOLE_SIZE);
+		len = min_t(unsigned int, len, PAGE_SIZE - 1);
+		start = tail - len;
+		for (i = 0; i < len; i++)
+			buf[i] = con->content[(start + i) %
+					      JAILHOUSE_VIRT_CONSOLE_SIZE];
+	}
+	mutex_unlock(&jailhouse_lock);
+	return len;
+}
+
 static DEVICE_ATTR_RO(enabled);
+static DEVICE_ATTR_RO(mem_pool_size);
+static DEVICE_ATTR_RO(mem_pool_used);
+static DEVICE_ATTR_RO(remap_pool_size);
+static DEVICE_ATTR_RO(remap_pool_used);
+static DEVICE_ATTR_RO(console);
 
 static struct attribute *jailhouse_sysfs_entries[] = {
 	&dev_attr_enabled.attr,
+	&dev_attr_mem_pool_size.attr,
+	&dev_attr_mem_pool_used.attr,
+	&dev_attr_remap_pool_size.attr,
+	&dev_attr_remap_pool_used.attr,
+	&dev_attr_console.attr,
 	NULL
 };
 

@@ -11,8 +11,16 @@
 #![cfg_attr(not(test), no_std)]
 
 pub mod arch;
+pub mod console;
+#[cfg(target_arch = "aarch64")]
+mod hv;
+pub mod hypercall;
 pub mod layout;
 pub mod page_pool;
+pub mod paging;
+pub mod stats;
+pub mod sync;
+pub mod trap;
 
 #[cfg(target_os = "none")]
 mod panic;

@@ -5,7 +5,7 @@
 //! core has a host fallback so the core's logic is testable off target.
 
 #[cfg(target_arch = "aarch64")]
-mod aarch64;
+pub(crate) mod aarch64;
 
 /// Idle the CPU until an event arrives. Spin loops use this so that QEMU in
 /// `-icount` mode keeps making progress.
@@ -15,4 +15,11 @@ pub fn wait_for_event() {
     aarch64::wfe();
     #[cfg(not(target_arch = "aarch64"))]
     core::hint::spin_loop();
+}
+
+/// Wake CPUs waiting in [`wait_for_event`].
+#[inline]
+pub fn send_event() {
+    #[cfg(target_arch = "aarch64")]
+    aarch64::sev();
 }

@@ -1,29 +1,470 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! aarch64 specifics: the image entry point and CPU hint instructions.
+//! aarch64 specifics: the image entry point, the EL2 exception vectors, the
+//! way back to Linux, and typed access to the few system registers the
+//! core needs.
+//!
+//! # How a CPU enters (see ARCHITECTURE.md §3)
+//!
+//! The driver reaches `arch_entry` through the Linux hyp stub's
+//! `HVC_SOFT_RESTART`: EL2, MMU off, running at the image's *physical*
+//! address, `x0` = CPU id, `x1` = physical base of the hypervisor memory,
+//! `x2` = its size, and `ELR_EL2`/`SPSR_EL2` pointing back at the driver.
+//! The driver declares x0–x17 clobbered; everything else is restored.
+//! The driver enters the CPUs one after the other, so the first CPU can
+//! build the shared boot tables with the MMU off without racing anyone.
+//!
+//! 1. Position-independent code finds the image (`adrp`), checks the
+//!    arguments against the image header, and puts the stack in this CPU's
+//!    per-CPU area (physical). It saves the caller's x0–x30 there as a
+//!    trap frame.
+//! 2. The first CPU builds the boot translation tables (static pages in the
+//!    image) through [`crate::paging::build_boot_tables`], still with the
+//!    MMU off, and publishes that in `boot_tables_ready`. Because those
+//!    stores bypass the caches, the tables and the frame are invalidated
+//!    from the data cache before the MMU reads them cacheably (the driver
+//!    cleaned the whole region to the PoC, so no dirty line can be lost).
+//! 3. MAIR/TCR/TTBR0_EL2, TLB and I-cache invalidation, SCTLR_EL2 = M|C|I;
+//!    the identity block keeps the next instruction fetch valid; a jump to
+//!    the link-time (virtual) address; the stack moves to its virtual alias;
+//!    the stub's `VBAR_EL2` is recorded and ours installed.
+//! 4. Rust [`crate::hv::enter`] runs with the frame; the common exit path
+//!    either `eret`s to the driver with the frame restored, or leaves the
+//!    hypervisor (below).
+//!
+//! # How a CPU leaves
+//!
+//! On `DISABLE` (or a failed entry after the MMU is on) the core restores
+//! the stub's `VBAR_EL2` and `HCR_EL2` and returns the physical address of
+//! `el2_trampoline` and the stub's stack pointer. The exit path restores
+//! the caller's registers (parking its x1 in `TPIDR_EL2`), branches to the
+//! identity-mapped trampoline, which switches the MMU and caches off,
+//! invalidates TLBs and I-cache, and `eret`s with x0 = the result.
 
 use core::arch::{asm, global_asm};
 
-use crate::layout::PERCPU_SIZE;
+use crate::layout::{HYPERVISOR_BASE, PAGE_SIZE, PERCPU_SIZE, PERCPU_STATE_OFFSET, STACK_SIZE};
+use crate::paging::{self, Table, BOOT_TABLES, MAIR_EL2};
 
-// The driver enters the image through the Linux hyp stub's
-// HVC_SOFT_RESTART call: EL2, MMU off, x0..x2 = driver arguments, and
-// ELR_EL2/SPSR_EL2 still pointing back at the driver. Until the EL2
-// bring-up exists the entry declines politely: it returns -ENOSYS to the
-// driver without touching any state.
+/// Registers of the interrupted context, as saved on the EL2 stack.
+#[repr(C)]
+#[derive(Debug)]
+pub struct Frame {
+    /// x0..x30.
+    pub x: [u64; 31],
+    /// At entry: the hyp stub's stack pointer. Otherwise unused.
+    pub spare: u64,
+}
+
+/// Bytes of a [`Frame`] on the stack.
+const FRAME_SIZE: usize = core::mem::size_of::<Frame>();
+const _: () = assert!(FRAME_SIZE == 256);
+
+/// What the exit path does after Rust returns: `trampoline_pa == 0` means
+/// resume the caller with the frame; otherwise leave the hypervisor through
+/// the trampoline at that physical address, with the stub's stack pointer.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ExitAction {
+    /// Physical address of `el2_trampoline`, or 0.
+    pub trampoline_pa: u64,
+    /// Stack pointer to leave behind for the hyp stub.
+    pub stub_sp: u64,
+}
+
+impl ExitAction {
+    /// Resume the interrupted context.
+    pub const RESUME: ExitAction = ExitAction {
+        trampoline_pa: 0,
+        stub_sp: 0,
+    };
+}
+
+/// TCR_EL2: T0SZ = 16 (48-bit VA), inner/outer write-back
+/// write-allocate, inner shareable, 4 KiB granule, RES1 bits 23 and 31.
+/// PS is filled in from ID_AA64MMFR0_EL1.PARange at entry.
+const TCR_EL2: u64 = (1 << 31) | (1 << 23) | (3 << 12) | (1 << 10) | (1 << 8) | 16;
+/// SCTLR_EL2: RES1 bits | I | C | M.
+const SCTLR_EL2: u64 = 0x30c5_0830 | (1 << 12) | (1 << 2) | 1;
+const EINVAL: i64 = -22;
+
+macro_rules! frame_asm {
+    (save) => {
+        "sub sp, sp, #256
+        stp x0, x1, [sp, #0]
+        stp x2, x3, [sp, #16]
+        stp x4, x5, [sp, #32]
+        stp x6, x7, [sp, #48]
+        stp x8, x9, [sp, #64]
+        stp x10, x11, [sp, #80]
+        stp x12, x13, [sp, #96]
+        stp x14, x15, [sp, #112]
+        stp x16, x17, [sp, #128]
+        stp x18, x19, [sp, #144]
+        stp x20, x21, [sp, #160]
+        stp x22, x23, [sp, #176]
+        stp x24, x25, [sp, #192]
+        stp x26, x27, [sp, #208]
+        stp x28, x29, [sp, #224]
+        str x30, [sp, #240]"
+    };
+}
+
+macro_rules! vector {
+    ($slot:literal) => {
+        concat!(
+            ".balign 0x80\n",
+            frame_asm!(save),
+            "\nmov x0, sp\nmov x1, #",
+            $slot,
+            "\nbl {fatal}\n"
+        )
+    };
+}
+
 global_asm!(
+    // ---------------------------------------------------------- entry --
     ".section .text.entry, \"ax\"",
     ".global arch_entry",
     ".type arch_entry, %function",
     "arch_entry:",
-    "    mov x0, #-38", // -ENOSYS
+    "    adrp x3, __image_start",
+    "    cmp x1, x3",
+    "    b.ne 90f",
+    "    ldr w5, [x3, #48]", // header.max_cpus
+    "    cmp x0, x5",
+    "    b.hs 90f",
+    "    ldr x4, [x3, #8]", // header.core_size
+    "    mov x6, #{percpu_size}",
+    "    madd x7, x0, x6, x4",
+    "    add x7, x7, x3",
+    "    mov x9, #{state_offset}",
+    "    add x8, x7, x9", // stack top (physical)
+    "    mov x9, sp",
+    "    mov sp, x8",
+    frame_asm!(save),
+    "    str x9, [sp, #248]",
+    // The first CPU builds the boot tables.
+    "    adrp x10, boot_tables_ready",
+    "    add x10, x10, :lo12:boot_tables_ready",
+    "    ldr x11, [x10]",
+    "    cbnz x11, 2f",
+    "    adrp x0, boot_tables",
+    "    ldp x1, x2, [sp, #8]", // hv phys, hv size
+    "    adr x3, arch_entry",
+    "    bl {build}",
+    "    cbnz x0, 91f",
+    "    adrp x10, boot_tables_ready",
+    "    add x10, x10, :lo12:boot_tables_ready",
+    "    mov x11, #1",
+    "    str x11, [x10]",
+    "    dsb sy",
+    "    adrp x0, boot_tables",
+    "    adrp x1, boot_tables_end",
+    "    bl dcache_inval_range",
+    "2:",
+    // The frame was stored with caches bypassed: drop stale lines.
+    "    add x1, sp, #256",
+    "    mov x0, #{stack_size}",
+    "    sub x0, x1, x0",
+    "    bl dcache_inval_range",
+    // MMU on.
+    "    ldr x0, ={mair}",
+    "    msr mair_el2, x0",
+    "    ldr x0, ={tcr}",
+    "    mrs x1, id_aa64mmfr0_el1",
+    "    and x1, x1, #7",
+    "    bfi x0, x1, #16, #3",
+    "    msr tcr_el2, x0",
+    "    adrp x0, boot_tables",
+    "    msr ttbr0_el2, x0",
+    "    isb",
+    "    tlbi alle2",
+    "    dsb ish",
+    "    ic iallu",
+    "    dsb ish",
+    "    isb",
+    "    ldr x0, ={sctlr}",
+    "    msr sctlr_el2, x0",
+    "    isb",
+    "    ldr x0, =.Lentry_virtual",
+    "    br x0",
+    ".Lentry_virtual:",
+    "    ldr x1, [sp, #8]", // hv phys
+    "    mov x2, sp",
+    "    sub x2, x2, x1",
+    "    ldr x3, ={base}",
+    "    add x2, x2, x3",
+    "    mov sp, x2",
+    "    mrs x2, vbar_el2",
+    "    ldr x3, =hyp_vectors",
+    "    msr vbar_el2, x3",
+    "    isb",
+    "    mov x0, sp",
+    "    bl {enter}",
+    "    b el2_exit",
+    // Bad arguments: nothing touched yet.
+    "90: mov x0, #{einval}",
     "    eret",
+    // Table building failed: undo the stack switch.
+    "91: ldr x18, [sp, #144]",
+    "    ldr x30, [sp, #240]",
+    "    ldr x9, [sp, #248]",
+    "    mov sp, x9",
+    "    eret",
+    ".ltorg",
     ".size arch_entry, . - arch_entry",
+    // Invalidate the data cache lines of [x0, x1) to the PoC. Clobbers
+    // x0, x2, x3.
+    "dcache_inval_range:",
+    "    mrs x3, ctr_el0",
+    "    ubfx x3, x3, #16, #4",
+    "    mov x2, #4",
+    "    lsl x2, x2, x3",
+    "    sub x3, x2, #1",
+    "    bic x0, x0, x3",
+    "1:  dc ivac, x0",
+    "    add x0, x0, x2",
+    "    cmp x0, x1",
+    "    b.lo 1b",
+    "    dsb sy",
+    "    ret",
+    // Identity-mapped way out: MMU and caches off, back to the caller.
+    ".global el2_trampoline",
+    "el2_trampoline:",
+    "    mrs x1, sctlr_el2",
+    "    bic x1, x1, #1",
+    "    bic x1, x1, #4",
+    "    bic x1, x1, #0x1000",
+    "    msr sctlr_el2, x1",
+    "    isb",
+    "    tlbi alle2",
+    "    dsb ish",
+    "    ic iallu",
+    "    dsb ish",
+    "    isb",
+    "    mrs x1, tpidr_el2",
+    "    eret",
+    // ------------------------------------------------------ exit path --
+    ".section .text.el2_exit, \"ax\"",
+    "el2_exit:",
+    "    cbnz x0, 1f",
+    "    ldp x0, x1, [sp, #0]",
+    "    ldp x2, x3, [sp, #16]",
+    "    ldp x4, x5, [sp, #32]",
+    "    ldp x6, x7, [sp, #48]",
+    "    ldp x8, x9, [sp, #64]",
+    "    ldp x10, x11, [sp, #80]",
+    "    ldp x12, x13, [sp, #96]",
+    "    ldp x14, x15, [sp, #112]",
+    "    ldp x16, x17, [sp, #128]",
+    "    ldp x18, x19, [sp, #144]",
+    "    ldp x20, x21, [sp, #160]",
+    "    ldp x22, x23, [sp, #176]",
+    "    ldp x24, x25, [sp, #192]",
+    "    ldp x26, x27, [sp, #208]",
+    "    ldp x28, x29, [sp, #224]",
+    "    ldr x30, [sp, #240]",
+    "    add sp, sp, #256",
+    "    eret",
+    "1:  mov x29, sp",
+    "    mov sp, x1",
+    "    ldr x1, [x29, #8]",
+    "    msr tpidr_el2, x1",
+    "    mov x1, x0",
+    "    ldr x0, [x29, #0]",
+    "    ldp x2, x3, [x29, #16]",
+    "    ldp x4, x5, [x29, #32]",
+    "    ldp x6, x7, [x29, #48]",
+    "    ldp x8, x9, [x29, #64]",
+    "    ldp x10, x11, [x29, #80]",
+    "    ldp x12, x13, [x29, #96]",
+    "    ldp x14, x15, [x29, #112]",
+    "    ldp x16, x17, [x29, #128]",
+    "    ldp x18, x19, [x29, #144]",
+    "    ldp x20, x21, [x29, #160]",
+    "    ldp x22, x23, [x29, #176]",
+    "    ldp x24, x25, [x29, #192]",
+    "    ldp x26, x27, [x29, #208]",
+    "    ldr x30, [x29, #240]",
+    "    ldp x28, x29, [x29, #224]",
+    "    br x1",
+    // -------------------------------------------------------- vectors --
+    ".section .text.vectors, \"ax\"",
+    ".balign 2048",
+    ".global hyp_vectors",
+    "hyp_vectors:",
+    vector!("0"),
+    vector!("1"),
+    vector!("2"),
+    vector!("3"),
+    vector!("4"),
+    vector!("5"),
+    vector!("6"),
+    vector!("7"),
+    // Lower EL, AArch64, synchronous: the root cell's traps.
+    ".balign 0x80",
+    frame_asm!(save),
+    "    mov x0, sp",
+    "    bl {trap}",
+    "    b el2_exit",
+    vector!("9"),
+    vector!("10"),
+    vector!("11"),
+    vector!("12"),
+    vector!("13"),
+    vector!("14"),
+    vector!("15"),
+    // ---------------------------------------------------- boot tables --
+    ".section .bss.boot_tables, \"aw\", %nobits",
+    ".balign 4096",
+    "boot_tables:",
+    "    .space {tables_size}",
+    "boot_tables_end:",
+    "boot_tables_ready:",
+    "    .space 64",
     // Export the per-CPU size to the linker script's image header.
     ".global __percpu_size",
     ".set __percpu_size, {percpu_size}",
     percpu_size = const PERCPU_SIZE,
+    state_offset = const PERCPU_STATE_OFFSET,
+    stack_size = const STACK_SIZE,
+    tables_size = const BOOT_TABLES * PAGE_SIZE,
+    mair = const MAIR_EL2,
+    tcr = const TCR_EL2,
+    sctlr = const SCTLR_EL2,
+    base = const HYPERVISOR_BASE,
+    einval = const EINVAL,
+    build = sym boot_build_tables,
+    enter = sym el2_entry,
+    trap = sym el2_trap,
+    fatal = sym el2_fatal,
 );
+
+extern "C" {
+    /// Start of the boot translation tables (image, `.bss`).
+    static boot_tables: [Table; BOOT_TABLES];
+    /// First instruction of the identity-mapped exit path.
+    fn el2_trampoline();
+}
+
+/// Builds the boot tables; called by `arch_entry` with the MMU off, so
+/// `tables_pa` is also the address to write through.
+extern "C" fn boot_build_tables(tables_pa: u64, hv_pa: u64, hv_size: u64, entry_pa: u64) -> i64 {
+    // SAFETY: `arch_entry` passes the physical (= current, MMU off) address
+    // of the `boot_tables` array, BOOT_TABLES zeroed pages that nothing
+    // else uses while the first CPU builds them.
+    let tables = unsafe { core::slice::from_raw_parts_mut(tables_pa as *mut Table, BOOT_TABLES) };
+    match paging::build_boot_tables(tables, tables_pa, hv_pa, hv_size, entry_pa) {
+        Ok(()) => 0,
+        Err(_) => EINVAL,
+    }
+}
+
+extern "C" fn el2_entry(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAction {
+    crate::hv::enter(frame, hv_pa, stub_vbar)
+}
+
+extern "C" fn el2_trap(frame: &mut Frame) -> ExitAction {
+    crate::hv::trap(frame, read_esr())
+}
+
+extern "C" fn el2_fatal(frame: &mut Frame, slot: u64) -> ! {
+    crate::hv::fatal_el2(frame, slot, read_esr())
+}
+
+/// Mutable view of the level-2 table of the hypervisor/UART windows.
+///
+/// # Safety
+/// Only one CPU may modify the tables at a time, and only with mappings
+/// that keep the hypervisor running (callers hold the init path).
+pub unsafe fn boot_table_mut(index: usize) -> &'static mut Table {
+    assert!(index < BOOT_TABLES, "boot table {index} does not exist");
+    let table = (&raw const boot_tables)
+        .cast::<Table>()
+        .cast_mut()
+        .wrapping_add(index);
+    // SAFETY: `boot_tables` is a static array of BOOT_TABLES pages mapped
+    // read-write in the hypervisor window and `index` is inside it;
+    // exclusivity is the caller's obligation.
+    unsafe { &mut *table }
+}
+
+/// EL2 virtual address of the exit trampoline.
+pub fn trampoline_va() -> u64 {
+    el2_trampoline as *const () as u64
+}
+
+macro_rules! sysreg_read {
+    ($name:ident, $reg:literal) => {
+        #[doc = concat!("Read `", $reg, "`.")]
+        pub fn $name() -> u64 {
+            let value: u64;
+            // SAFETY: reading this EL2 register has no side effects.
+            unsafe {
+                asm!(concat!("mrs {}, ", $reg), out(reg) value, options(nomem, nostack, preserves_flags))
+            };
+            value
+        }
+    };
+}
+
+sysreg_read!(read_esr, "esr_el2");
+sysreg_read!(read_elr, "elr_el2");
+sysreg_read!(read_spsr, "spsr_el2");
+sysreg_read!(read_far, "far_el2");
+sysreg_read!(read_hcr, "hcr_el2");
+sysreg_read!(read_tpidr, "tpidr_el2");
+
+/// Set `HCR_EL2` (takes effect for the lower ELs at the next `eret`).
+///
+/// # Safety
+/// The value must keep the root cell runnable (RW set, no trap the
+/// hypervisor cannot handle).
+pub unsafe fn write_hcr(value: u64) {
+    // SAFETY: the caller vouches for the value; the `isb` makes it
+    // effective before we return.
+    unsafe { asm!("msr hcr_el2, {}", "isb", in(reg) value, options(nostack, preserves_flags)) };
+}
+
+/// Set `VBAR_EL2`.
+///
+/// # Safety
+/// `value` must be the address of a valid vector table in the current
+/// translation regime at the time the next EL2 exception is taken.
+pub unsafe fn write_vbar(value: u64) {
+    // SAFETY: the caller vouches for the vector table.
+    unsafe { asm!("msr vbar_el2, {}", "isb", in(reg) value, options(nostack, preserves_flags)) };
+}
+
+/// Set `TPIDR_EL2`, which holds this CPU's per-CPU state pointer.
+pub fn write_tpidr(value: u64) {
+    // SAFETY: TPIDR_EL2 is a scratch register that only the hypervisor
+    // uses while it runs (Linux without KVM leaves it alone).
+    unsafe { asm!("msr tpidr_el2, {}", in(reg) value, options(nomem, nostack, preserves_flags)) };
+}
+
+/// Make a changed translation table entry for `va` visible: barrier, TLB
+/// invalidation on all CPUs, barrier.
+pub fn flush_tlb_va(va: u64) {
+    // SAFETY: TLB maintenance and barriers only drop cached translations.
+    unsafe {
+        asm!(
+            "dsb ishst",
+            "tlbi vae2is, {}",
+            "dsb ish",
+            "isb",
+            in(reg) va >> 12,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Make new (previously invalid) entries visible to the table walker.
+pub fn publish_tables() {
+    // SAFETY: barriers only.
+    unsafe { asm!("dsb ishst", "isb", options(nostack, preserves_flags)) };
+}
 
 /// `wfe`: wait for an event (or any interrupt).
 #[inline]
@@ -31,4 +472,11 @@ pub(crate) fn wfe() {
     // SAFETY: `wfe` only pauses the CPU; it reads or writes no memory and
     // changes no architectural state visible to Rust.
     unsafe { asm!("wfe", options(nomem, nostack, preserves_flags)) };
+}
+
+/// `sev`: wake CPUs waiting in `wfe`.
+#[inline]
+pub(crate) fn sev() {
+    // SAFETY: `sev` only signals an event.
+    unsafe { asm!("sev", options(nomem, nostack, preserves_flags)) };
 }

@@ -166,7 +166,8 @@ $(MODULE): $(KMOD_SOURCES) $(wildcard $(SRCDIR)/include/jailhouse/*.h)
 		"(run scripts/setup-host.sh, or pass KDIR=...)" >&2; exit 1; }
 	@mkdir -p $(O)/kmod
 	$(Q)cp $(KMOD_SOURCES) $(O)/kmod/
-	$(Q)$(MAKE) -C $(KDIR) M=$(O)/kmod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
+	@# O= : our own O (inherited through MAKEFLAGS) means something else to Kbuild.
+	$(Q)$(MAKE) -C $(KDIR) O= M=$(O)/kmod ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) \
 		CC="$(CC)" LD="$(LD)" V=$(V) JAILHOUSE_INCLUDE=$(SRCDIR)/include modules
 
 # ------------------------------------------------------------- install --
@@ -276,7 +277,9 @@ test: setup
 	$(Q)$(MAKE) --no-print-directory config-check
 	$(Q)$(MAKE) --no-print-directory image-check
 	$(Q)$(MAKE) --no-print-directory qemu-test
-	@echo "make test: all host tests, lints, image checks and QEMU scenarios passed"
+	@# The same scenarios on debug builds (overflow checks, debug asserts).
+	$(Q)$(MAKE) --no-print-directory qemu-test PROFILE=debug O=$(O)/debug
+	@echo "make test: all host tests, lints, image checks and QEMU scenarios (release and debug) passed"
 
 DEMO_SCENARIO ?= demo
 demo: setup

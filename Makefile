@@ -196,6 +196,11 @@ DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
 SCENARIOS ?= root-smoke root-enable
 SCENARIO_TIMEOUT ?= 180
+# Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
+# ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).
+GIC ?= 3
+ICOUNT ?=
+HARNESS_OPTS = --gic $(GIC) $(if $(ICOUNT),--icount $(ICOUNT)) --timeout $(SCENARIO_TIMEOUT)
 KERNEL_IMAGE = $(JH_CACHE)/kernel/current/vmlinuz
 BUSYBOX = $(JH_CACHE)/kernel/current/busybox
 
@@ -268,7 +273,7 @@ qemu-test: staging $(DEVTOOLS)
 			$(SRCDIR)/scripts/scenarios/$$s.sh || exit 1; \
 		$(DEVTOOLS) run-scenario --quiet --kernel $(KERNEL_IMAGE) \
 			--initrd $(O)/qemu/$$s.cpio.gz --expect $(SRCDIR)/scripts/scenarios/$$s.expect \
-			--log $(O)/qemu/$$s.log --timeout $(SCENARIO_TIMEOUT) || exit 1; \
+			--log $(O)/qemu/$$s.log $(HARNESS_OPTS) || exit 1; \
 	done
 
 test: setup
@@ -288,7 +293,7 @@ demo: setup
 		$(SRCDIR)/scripts/scenarios/$(DEMO_SCENARIO).sh
 	$(Q)$(DEVTOOLS) run-scenario --kernel $(KERNEL_IMAGE) --initrd $(O)/qemu/demo.cpio.gz \
 		--expect $(SRCDIR)/scripts/scenarios/$(DEMO_SCENARIO).expect \
-		--log $(O)/demo-serial.log --timeout $(SCENARIO_TIMEOUT)
+		--log $(O)/demo-serial.log $(HARNESS_OPTS)
 	@echo "demo serial log: $(O)/demo-serial.log"
 
 clean:

@@ -53,6 +53,7 @@ pub fn run(sysconfig: &Path, cells: &[PathBuf], out: &mut dyn Write) -> anyhow::
         .map(|cell| read(cell, out, &mut ok))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut parsed = Vec::new();
+    let mut parsed_paths = Vec::new();
     for (cell, bytes) in cells.iter().zip(&cell_bytes) {
         let Some(bytes) = bytes else { continue };
         match CellConfig::parse(bytes) {
@@ -64,6 +65,7 @@ pub fn run(sysconfig: &Path, cells: &[PathBuf], out: &mut dyn Write) -> anyhow::
                     file_name(cell)
                 )?;
                 parsed.push(config);
+                parsed_paths.push(cell.as_path());
             }
             Err(error) => {
                 writeln!(out, "{}: {error}", cell.display())?;
@@ -83,12 +85,16 @@ pub fn run(sysconfig: &Path, cells: &[PathBuf], out: &mut dyn Write) -> anyhow::
         tally.add(&finding);
         findings.push(finding.to_string());
     });
+    // Findings name cells; name the files those cells came from too.
+    let mut named_files = vec![(system.root_cell().name(), sysconfig)];
+    named_files.extend(parsed.iter().map(CellConfig::name).zip(parsed_paths));
     if findings.is_empty() {
         writeln!(out, "No issues found.")?;
     } else {
         writeln!(out, "Findings:")?;
         for finding in &findings {
-            writeln!(out, "  {finding}")?;
+            let files = files_named_in(finding, &named_files, sysconfig);
+            writeln!(out, "  {files}: {finding}")?;
         }
         writeln!(
             out,
@@ -109,6 +115,23 @@ fn read(path: &Path, out: &mut dyn Write, ok: &mut bool) -> anyhow::Result<Optio
             Ok(None)
         }
     }
+}
+
+/// The files whose cells `finding` names (`cell "NAME"`), or the system
+/// config for findings about the system as a whole.
+fn files_named_in(finding: &str, named_files: &[(&[u8], &Path)], sysconfig: &Path) -> String {
+    let mut files: Vec<String> = Vec::new();
+    for (name, path) in named_files {
+        let quoted = format!("\"{}\"", display_name(name));
+        let file = file_name(path);
+        if finding.contains(&quoted) && !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    if files.is_empty() {
+        files.push(file_name(sysconfig));
+    }
+    files.join(", ")
 }
 
 /// A cell name for humans.
@@ -186,7 +209,10 @@ mod tests {
         );
         // No hypervisor memory, no GIC, and both cells want CPU 1.
         assert!(text.contains("hypervisor_memory has size 0"), "{text}");
-        assert!(text.contains("both claim CPU 1"), "{text}");
+        assert!(
+            text.contains("  a.cell, b.cell: error: cell \"inmate-demo\" and cell \"freertos\" both claim CPU 1"),
+            "{text}"
+        );
         assert!(text.contains(" error(s), "), "{text}");
     }
 

@@ -265,6 +265,50 @@ image-check: $(DEVTOOLS) $(FIRMWARE) $(MODULE) $(CLI)
 		{ echo "error: $(MODULE) does not carry license GPL" >&2; exit 1; }
 	$(Q)echo "$(MODULE): aarch64 module, license $$(/sbin/modinfo -F license $(MODULE))"
 
+# jailhouse.ko against every kernel line scripts/setup-host.sh prepares
+# ($(JH_CACHE)/kernel/lines/<suite>), each built into $(O)/compat/<release>/.
+# A line passes when the build is warning-free, modpost reports no undefined
+# symbol and the module's vermagic names that kernel release. All lines are
+# compiled with $(CC) whatever gcc built the kernel (bullseye's names gcc-10,
+# trixie's gcc-14): an option that kernel's config chose and $(CC) lacks
+# (-fmin-function-alignment, gcc 14) falls back to Kbuild's alternative
+# (-falign-functions), and BTF is not generated (that needs the kernel's
+# pahole). These builds check the source against each kernel's API and
+# exports; a module to ship is built with the kernel's own compiler.
+COMPAT_LINES ?= bookworm bullseye trixie
+module-compat: $(KMOD_SOURCES) $(wildcard $(SRCDIR)/include/jailhouse/*.h)
+	$(Q)set -euo pipefail; \
+	for line in $(COMPAT_LINES); do \
+		kdir=$(JH_CACHE)/kernel/lines/$$line/build; \
+		test -f $$kdir/Makefile || { echo "error: kernel line $$line is not prepared" \
+			"(run scripts/setup-host.sh --kernel-lines)" >&2; exit 1; }; \
+		rel=$$(sed -n 's/^#define UTS_RELEASE "\(.*\)"/\1/p' $$kdir/include/generated/utsrelease.h); \
+		test -n "$$rel" || { echo "error: no kernel release in $$kdir" >&2; exit 1; }; \
+		out=$(O)/compat/$$rel; \
+		rm -rf $$out; mkdir -p $$out; cp $(KMOD_SOURCES) $$out/; \
+		extra="CONFIG_DEBUG_INFO_BTF_MODULES="; \
+		if grep -qx 'CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' $$kdir/include/config/auto.conf && \
+		   ! $(CC) -fmin-function-alignment=8 -S -x c -o /dev/null /dev/null 2>/dev/null; then \
+			extra="$$extra CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT="; \
+		fi; \
+		echo "  MODULE  $$line ($$rel) -> $$out"; \
+		status=0; \
+		$(MAKE) --no-print-directory -C $$kdir O= M=$$out ARCH=$(ARCH) \
+			CROSS_COMPILE=$(CROSS_COMPILE) CC="$(CC)" LD="$(LD)" V=$(V) \
+			JAILHOUSE_INCLUDE=$(SRCDIR)/include $$extra modules >$$out/build.log 2>&1 || status=$$?; \
+		if [ $$status != 0 ]; then cat $$out/build.log >&2; \
+			echo "error: jailhouse.ko does not build against $$line ($$rel)" >&2; exit 1; fi; \
+		if grep -iE 'warning|undefined!' $$out/build.log >&2; then \
+			echo "error: the $$line ($$rel) build printed warnings (log: $$out/build.log)" >&2; exit 1; fi; \
+		grep -q MODPOST $$out/build.log || $(if $(filter 1,$(V)),true,{ \
+			echo "error: modpost did not run for $$line ($$rel)" >&2; exit 1; }); \
+		vermagic=$$(/sbin/modinfo -F vermagic $$out/jailhouse.ko); \
+		test "$${vermagic%% *}" = "$$rel" || { echo "error: $$out/jailhouse.ko:" \
+			"vermagic '$$vermagic' does not name $$rel" >&2; exit 1; }; \
+		echo "$$out/jailhouse.ko: modpost: no undefined symbols; vermagic: $$vermagic"; \
+	done
+.PHONY: module-compat
+
 # One QEMU boot per scenario: scripts/scenarios/NAME.sh runs in the guest,
 # NAME.expect lists the serial lines it must produce.
 qemu-test: staging $(DEVTOOLS)
@@ -281,6 +325,7 @@ test: setup
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory config-check
 	$(Q)$(MAKE) --no-print-directory image-check
+	$(Q)$(MAKE) --no-print-directory module-compat
 	$(Q)$(MAKE) --no-print-directory qemu-test
 	@# The same scenarios on debug builds (overflow checks, debug asserts).
 	$(Q)$(MAKE) --no-print-directory qemu-test PROFILE=debug O=$(O)/debug

@@ -194,7 +194,7 @@ install: all
 # ---------------------------------------------------------------- test --
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
-SCENARIOS ?= root-smoke root-enable
+SCENARIOS ?= root-smoke root-enable root-isolation
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).
@@ -310,14 +310,17 @@ module-compat: $(KMOD_SOURCES) $(wildcard $(SRCDIR)/include/jailhouse/*.h)
 .PHONY: module-compat
 
 # One QEMU boot per scenario: scripts/scenarios/NAME.sh runs in the guest,
-# NAME.expect lists the serial lines it must produce.
+# NAME.expect lists the serial lines it must produce, and the optional
+# NAME.append holds extra kernel command-line words for that scenario.
 qemu-test: staging $(DEVTOOLS)
 	$(Q)for s in $(SCENARIOS); do \
 		$(SRCDIR)/scripts/mkinitramfs.sh $(O)/qemu/$$s.cpio.gz $(STAGING) $(BUSYBOX) \
 			$(SRCDIR)/scripts/scenarios/$$s.sh || exit 1; \
+		append=; for word in $$(cat $(SRCDIR)/scripts/scenarios/$$s.append 2>/dev/null); do \
+			append="$$append --append $$word"; done; \
 		$(DEVTOOLS) run-scenario --quiet --kernel $(KERNEL_IMAGE) \
 			--initrd $(O)/qemu/$$s.cpio.gz --expect $(SRCDIR)/scripts/scenarios/$$s.expect \
-			--log $(O)/qemu/$$s.log $(HARNESS_OPTS) || exit 1; \
+			--log $(O)/qemu/$$s.log $(HARNESS_OPTS) $$append || exit 1; \
 	done
 
 test: setup

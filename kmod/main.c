@@ -56,6 +56,8 @@ struct jailhouse_entry_args {
 	long result[NR_CPUS];
 };
 
+static bool jailhouse_el2_verified;
+
 /*
  * EL2 must be ours to take: the kernel does not run at EL2 itself (VHE),
  * and every CPU booted at EL2 so that Linux's hyp stub owns EL2. The
@@ -89,11 +91,20 @@ static int jailhouse_check_el2(void)
 
 	boot_cpu_mode = (const u32 *)lookup("__boot_cpu_mode");
 	if (boot_cpu_mode) {
-		if (boot_cpu_mode[0] != BOOT_CPU_MODE_EL2 ||
-		    boot_cpu_mode[1] != BOOT_CPU_MODE_EL2) {
+		/*
+		 * A CPU that came online while the hypervisor ran booted at
+		 * EL1 under it, and the record now says "EL1", although that
+		 * CPU's EL2 still holds the hyp stub (the hypervisor puts it
+		 * back on disable). So the record only counts until the
+		 * first successful check.
+		 */
+		if (!jailhouse_el2_verified &&
+		    (boot_cpu_mode[0] != BOOT_CPU_MODE_EL2 ||
+		     boot_cpu_mode[1] != BOOT_CPU_MODE_EL2)) {
 			pr_err("jailhouse: CPUs did not all boot at EL2, no hypervisor possible\n");
 			return -ENODEV;
 		}
+		jailhouse_el2_verified = true;
 		return 0;
 	}
 	if (!lookup("__hyp_stub_vectors")) {
@@ -231,6 +242,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 	const struct jailhouse_header *fw_header;
 	struct jailhouse_entry_args *args = NULL;
 	struct jailhouse_header *header;
+	struct jailhouse_virt_console *console_page;
 	struct jailhouse_system *config;
 	const struct firmware *fw = NULL;
 	u64 hv_phys, hv_size, core_and_percpu;
@@ -335,6 +347,11 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		}
 	}
 	header->online_cpus = num_online_cpus();
+	/*
+	 * Read the header now: once a CPU runs on the hypervisor, only the
+	 * console page of the hypervisor memory is visible to Linux.
+	 */
+	console_page = hypervisor_mem + header->console_page;
 	jailhouse_clean_dcache_poc(hypervisor_mem, hv_size);
 
 	cpumask_clear(&entered_cpus);
@@ -363,7 +380,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		goto unmap;
 
 	if (config->flags & JAILHOUSE_SYS_VIRTUAL_DEBUG_CONSOLE)
-		jailhouse_console_page = hypervisor_mem + header->console_page;
+		jailhouse_console_page = console_page;
 	jailhouse_enabled = true;
 	kfree(args);
 	release_firmware(fw);

@@ -8,18 +8,36 @@
 //! 2. first CPU only: system config (found behind the per-CPU areas,
 //!    checked against the memory the CPU was entered with), debug console,
 //!    banner, page pool accounting;
+//!    the persistent page pool; the root cell's stage-2 tables;
 //! 3. CPU init: the CPU must belong to the root cell; its stack guard page
-//!    is unmapped; HCR_EL2 for the root;
+//!    is unmapped; stage 2 and `HCR_EL2` for the root;
 //! 4. last CPU: the "late setup" page pool line, "Activating hypervisor".
 //!
 //! # What the root cell is, so far
 //!
-//! The root keeps running with the stub's `HCR_EL2` (RW set): **no stage-2
-//! translation (VM = 0) and SMCs not trapped (TSC = 0)**. Hypercalls trap
-//! (HVC always reaches EL2), so enable, disable, statistics and the
-//! console work, but the root cell is not yet confined: the hypervisor
-//! memory is still reachable by Linux. Stage-2, GIC emulation and PSCI
-//! follow in later steps of issue 4.
+//! The root runs with the stub's `HCR_EL2` plus **VM** (stage-2
+//! translation, VMID 0) and **TSC** (SMCs trap). Its stage 2 maps exactly
+//! the memory regions of its config, with the hypervisor memory carved
+//! out (see [`crate::stage2`]), except for the console page, mapped
+//! read-only so the driver can show the hypervisor's output. A data
+//! access anywhere else is reported with the address and the CPU, and a
+//! synchronous external abort is injected into the root's EL1 (upstream
+//! parks the CPU, which for the root cell hangs Linux; an abort makes
+//! Linux kill the offending process, or oops if the kernel did it).
+//!
+//! Interim GIC design: the physical GIC is **passed through**. Interrupts
+//! are not routed to EL2 (IMO/FMO stay clear), and the GIC frames of the
+//! system config (GICD 64 KiB, one 128 KiB GICR frame per root CPU, or
+//! GICv2's 4 KiB GICD and 8 KiB GICC) are mapped into the root's stage 2
+//! as device memory, although the root config does not list them. This
+//! is correct while the root is the only cell; distributor filtering
+//! (trap and emulate GICD/GICR accesses) must replace it before a second
+//! cell owns interrupts.
+//!
+//! PSCI from the root is emulated ([`crate::psci`]): a CPU that Linux
+//! switches off is parked here at EL2 (handing it to the firmware would
+//! lose it: CPU_ON would restart it at EL2 without the hypervisor), and
+//! CPU_ON resumes it at EL1 at the requested entry, MMU off, x0 = context.
 
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
@@ -27,15 +45,23 @@ use jailhouse_abi::config::{ConsoleFlags, ConsoleType, SystemConfig, SystemFlags
 use jailhouse_abi::header::HypervisorHeader;
 use jailhouse_abi::hypercall::{CpuInfo, CpuStat, CpuState, Errno, InfoKind};
 
+use core::cell::UnsafeCell;
+
+use jailhouse_abi::config::{MemFlags, MemoryRegion};
+
 use crate::arch::aarch64::{self as arch, ExitAction, Frame};
 use crate::hypercall::{self, Context, Outcome};
 use crate::layout::{
-    page_align_up, HYPERVISOR_BASE, PAGE_SIZE, PERCPU_GUARD_OFFSET, PERCPU_PAGES, PERCPU_SIZE,
-    PERCPU_STATE_OFFSET,
+    page_align_up, HYPERVISOR_BASE, MAX_HYPERVISOR_MEMORY, PAGE_SIZE, PERCPU_GUARD_OFFSET,
+    PERCPU_PAGES, PERCPU_SIZE, PERCPU_STATE_OFFSET,
 };
-use crate::paging::{self, TABLE_L2_HIGH};
+use crate::page_pool::PagePool;
+use crate::paging::{self, Table, TABLE_L2_HIGH};
+use crate::psci::{self, Power, PowerOnError, PsciCpus, SmcAction, SmcKind};
+use crate::stage2::{self, Geometry, Stage2, TableAlloc};
 use crate::stats::CpuStats;
-use crate::trap::{self, Exit};
+use crate::sync::SpinLock;
+use crate::trap::{self, DataAbort, Exit};
 use crate::{console, println};
 
 /// Version shown in the banner.
@@ -51,7 +77,25 @@ pub struct PerCpu {
     stub_sp: u64,
     active: AtomicBool,
     stats: CpuStats,
+    /// MPIDR_EL1 affinity fields, the CPU's PSCI name.
+    mpidr: u64,
+    /// PSCI power state ([`POWER_ON`] ...), written by this CPU when it
+    /// parks or resumes and by the CPU that issues CPU_ON.
+    power: AtomicU32,
+    /// CPU_ON entry point and context, valid once `power` is
+    /// [`POWER_ON_PENDING`] (published by that release store).
+    on_entry: AtomicU64,
+    on_context: AtomicU64,
 }
+
+/// Running in the root cell (the zeroed initial state).
+const POWER_ON: u32 = 0;
+/// Parked after CPU_OFF.
+const POWER_OFF: u32 = 1;
+/// A CPU_ON caller owns the entry fields and is filling them in.
+const POWER_CLAIMED: u32 = 2;
+/// Entry fields are valid; the parked CPU may resume.
+const POWER_ON_PENDING: u32 = 3;
 
 /// CPUs that entered (in order); the first one initialises the system.
 static ENTERED: AtomicU32 = AtomicU32::new(0);
@@ -66,7 +110,64 @@ static ROOT_CPUS: AtomicU64 = AtomicU64::new(0);
 /// Whether the root cell may use DEBUG_CONSOLE_PUTC.
 static ROOT_CONSOLE: AtomicBool = AtomicBool::new(false);
 static POOL_PAGES: AtomicU64 = AtomicU64::new(0);
-static POOL_USED: AtomicU64 = AtomicU64::new(0);
+/// `VTTBR_EL2` of the root cell (VMID 0).
+static ROOT_VTTBR: AtomicU64 = AtomicU64::new(0);
+/// End of the root's IPA space that its stage 2 must cover.
+static ROOT_IPA_END: AtomicU64 = AtomicU64::new(0);
+/// IPA bits of the root's stage 2, chosen by the first CPU.
+static ROOT_IPA_BITS: AtomicU32 = AtomicU32::new(0);
+
+/// Largest page pool: all hypervisor memory behind an image.
+const POOL_WORDS: usize = PagePool::bitmap_words(MAX_HYPERVISOR_MEMORY as usize / PAGE_SIZE);
+
+/// Bitmap behind [`PAGE_POOL`], in the image's `.bss` (fresh at every
+/// enable, because the driver copies the image anew).
+struct PoolBitmap(UnsafeCell<[u64; POOL_WORDS]>);
+// SAFETY: only `init_system` (the first CPU, before any other CPU runs
+// hypervisor code) borrows the bitmap, once; afterwards it is reached only
+// through the lock of `PAGE_POOL`.
+unsafe impl Sync for PoolBitmap {}
+static POOL_BITMAP: PoolBitmap = PoolBitmap(UnsafeCell::new([0; POOL_WORDS]));
+
+/// The page pool: the hypervisor memory behind the image's core. It
+/// lives as long as the hypervisor, so cells can take pages from it later.
+static PAGE_POOL: SpinLock<Option<PagePool<'static>>> = SpinLock::new(None);
+/// Physical and EL2 virtual address of the pool's first page.
+static POOL_PA: AtomicU64 = AtomicU64::new(0);
+
+fn pool_va(pa: u64) -> u64 {
+    HYPERVISOR_BASE + (pa - HV_PA.load(Ordering::Relaxed))
+}
+
+/// Stage-2 table pages from the page pool, zeroed.
+struct PoolTables<'a>(&'a mut PagePool<'static>);
+
+impl TableAlloc for PoolTables<'_> {
+    fn alloc(&mut self, count: usize) -> Option<u64> {
+        let pool_pa = POOL_PA.load(Ordering::Relaxed);
+        // Tables (and concatenated roots) need physical alignment.
+        let base = (pool_pa / PAGE_SIZE as u64) as usize;
+        let first = self.0.alloc_at(count, count, base).ok()?;
+        let pa = pool_pa + (first * PAGE_SIZE) as u64;
+        // SAFETY: the pool just handed out these pages; they lie in the
+        // hypervisor memory, mapped read-write at pool_va(pa), and nothing
+        // else uses them.
+        unsafe { core::ptr::write_bytes(pool_va(pa) as *mut u8, 0, count * PAGE_SIZE) };
+        Some(pa)
+    }
+
+    fn table(&mut self, pa: u64) -> &mut Table {
+        // SAFETY: `pa` is a table page this allocator handed out (the
+        // stage-2 builder only follows its own descriptors), mapped at
+        // pool_va(pa); the pool lock held through `self.0` serialises
+        // every writer.
+        unsafe { &mut *(pool_va(pa) as *mut Table) }
+    }
+}
+
+fn pool_used() -> u64 {
+    PAGE_POOL.lock().as_ref().map_or(0, |p| p.used() as u64)
+}
 
 fn header() -> &'static HypervisorHeader {
     // SAFETY: the image header is the first 80 bytes of the image, mapped
@@ -106,8 +207,8 @@ fn leave(
 ) -> ExitAction {
     frame.x[0] = result as u64;
     // SAFETY: the hyp stub's own HCR_EL2, recorded at entry: Linux ran
-    // with it before the hypervisor came.
-    unsafe { arch::write_hcr(pc_stub_hcr) };
+    // with it (no stage 2) before the hypervisor came.
+    unsafe { arch::disable_stage2(pc_stub_hcr) };
     // SAFETY: the stub's vectors, recorded at entry; they are physical
     // addresses, valid once the exit path has switched the MMU off, and
     // no EL2 exception can be taken before that.
@@ -134,6 +235,8 @@ pub fn enter(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAction {
     st.stub_hcr = stub_hcr;
     st.stub_sp = stub_sp;
     st.stats.reset();
+    st.mpidr = arch::read_mpidr() & psci::MPIDR_AFF_MASK;
+    st.power.store(POWER_ON, Ordering::Relaxed);
     arch::write_tpidr(state as u64);
 
     let first = ENTERED.fetch_add(1, Ordering::AcqRel) == 0;
@@ -166,7 +269,7 @@ pub fn enter(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAction {
 fn print_pool_usage(when: &str) {
     println!(
         "Page pool usage {when}: mem {}/{}, remap 0/0",
-        POOL_USED.load(Ordering::Relaxed),
+        pool_used(),
         POOL_PAGES.load(Ordering::Relaxed)
     );
 }
@@ -239,15 +342,96 @@ fn init_system(cpu: u64, hv_pa: u64, hv_size: u64) -> Result<(), Errno> {
     // config copy are its first users, as upstream counts them.
     let page = PAGE_SIZE as u64;
     let config_pages = page_align_up(config.as_bytes().len() as u64).ok_or(Errno::Inval)? / page;
-    POOL_PAGES.store((hv_size - hdr.core_size) / page, Ordering::Relaxed);
-    POOL_USED.store(
-        u64::from(hdr.max_cpus) * PERCPU_PAGES as u64 + config_pages,
-        Ordering::Relaxed,
-    );
+    let pool_pages = ((hv_size - hdr.core_size) / page) as usize;
+    POOL_PAGES.store(pool_pages as u64, Ordering::Relaxed);
+    POOL_PA.store(hv_pa + hdr.core_size, Ordering::Relaxed);
+    // SAFETY: see `PoolBitmap`: this is the one borrow, taken by the first
+    // CPU before any other CPU can reach the pool.
+    let bitmap: &'static mut [u64] = unsafe { &mut *POOL_BITMAP.0.get() };
+    let mut pool = PagePool::new(bitmap, pool_pages).ok_or(Errno::NoMem)?;
+    let reserved = hdr.max_cpus as usize * PERCPU_PAGES + config_pages as usize;
+    pool.alloc(reserved, 1).map_err(|_| Errno::NoMem)?;
+    *PAGE_POOL.lock() = Some(pool);
     HV_SIZE.store(hv_size, Ordering::Relaxed);
     print_pool_usage("after early setup");
+
+    build_root_stage2(&config, hv_pa, hv_size)?;
     println!("Initializing processors:");
     SYSTEM_READY.store(true, Ordering::Release);
+    Ok(())
+}
+
+/// The GIC frames the root reaches directly (interim passthrough, see
+/// the module docs): GICD, and GICR (v3) or GICC (v2).
+fn gic_regions(config: &SystemConfig<'_>) -> [MemoryRegion; 2] {
+    let gic = config.platform_info().arm;
+    let device = (MemFlags::READ | MemFlags::WRITE | MemFlags::IO).bits();
+    let frame = |base: u64, size: u64| MemoryRegion {
+        phys_start: base,
+        virt_start: base,
+        size: if base == 0 { 0 } else { size },
+        flags: device,
+    };
+    if gic.gic_version == 2 {
+        [frame(gic.gicd_base, 0x1000), frame(gic.gicc_base, 0x2000)]
+    } else {
+        let cpus = config.cpus().last().map_or(0, |last| last as u64 + 1);
+        [
+            frame(gic.gicd_base, 0x1_0000),
+            frame(gic.gicr_base, cpus * 0x2_0000),
+        ]
+    }
+}
+
+fn build_root_stage2(config: &SystemConfig<'_>, hv_pa: u64, hv_size: u64) -> Result<(), Errno> {
+    let gic = gic_regions(config);
+    let regions = || {
+        config
+            .memory_regions()
+            .iter()
+            .filter(|r| !r.is_subpage() && !r.mem_flags().contains(MemFlags::COMM_REGION))
+            .chain(gic.iter().filter(|r| r.size != 0))
+    };
+    let ipa_end = regions()
+        .map(|r| r.virt_start.saturating_add(r.size))
+        .max()
+        .unwrap_or(0);
+    let geometry = Geometry::new(arch::read_id_aa64mmfr0(), ipa_end).map_err(|e| {
+        println!("FATAL: root cell stage 2: {e:?}");
+        Errno::Inval
+    })?;
+    let mut guard = PAGE_POOL.lock();
+    let pool = guard.as_mut().ok_or(Errno::NoMem)?;
+    let mut tables = PoolTables(pool);
+    let s2 = Stage2::new(geometry, &mut tables).map_err(|_| Errno::NoMem)?;
+    for region in regions() {
+        s2.map_region(&mut tables, region, hv_pa, hv_pa + hv_size)
+            .map_err(|e| {
+                println!("FATAL: root cell region at {:#x}: {e:?}", {
+                    region.phys_start
+                });
+                match e {
+                    stage2::Stage2Error::OutOfPages => Errno::NoMem,
+                    _ => Errno::Inval,
+                }
+            })?;
+    }
+    // The one exception to "never mapped": the console page, read-only,
+    // so that the driver can show the hypervisor's output (sysfs
+    // `console`), as upstream does. It holds nothing but that output.
+    if config.flags().contains(SystemFlags::VIRTUAL_DEBUG_CONSOLE) {
+        let console = MemoryRegion {
+            phys_start: hv_pa + header().console_page,
+            virt_start: hv_pa + header().console_page,
+            size: PAGE_SIZE as u64,
+            flags: MemFlags::READ.bits(),
+        };
+        s2.map_region(&mut tables, &console, 0, 0)
+            .map_err(|_| Errno::Inval)?;
+    }
+    ROOT_IPA_END.store(ipa_end, Ordering::Relaxed);
+    ROOT_IPA_BITS.store(geometry.ipa_bits, Ordering::Relaxed);
+    ROOT_VTTBR.store(Geometry::vttbr(s2.root_pa(), 0), Ordering::Relaxed);
     Ok(())
 }
 
@@ -264,8 +448,30 @@ fn init_cpu(cpu: u64) -> Result<(), Errno> {
         l3[entry] = 0;
         arch::flush_tlb_va(guard);
     }
+    // This CPU's own PA size decides VTCR_EL2.PS; the IPA size must be
+    // the one the tables were built for.
+    let geometry = Geometry::new(
+        arch::read_id_aa64mmfr0(),
+        ROOT_IPA_END.load(Ordering::Relaxed),
+    )
+    .map_err(|_| Errno::Inval)?;
+    if geometry.ipa_bits != ROOT_IPA_BITS.load(Ordering::Relaxed) {
+        return Err(Errno::Inval);
+    }
+    let hcr = this_cpu().stub_hcr | HCR_VM | HCR_TSC | HCR_RW;
+    // SAFETY: the first CPU finished the root tables before SYSTEM_READY
+    // was published (acquired by our caller); VM with those tables and
+    // TSC with the SMC handler below keep Linux runnable.
+    unsafe { arch::enable_stage2(geometry.vtcr, ROOT_VTTBR.load(Ordering::Relaxed), hcr) };
     Ok(())
 }
+
+/// HCR_EL2.VM: stage-2 translation.
+const HCR_VM: u64 = 1 << 0;
+/// HCR_EL2.TSC: trap SMC.
+const HCR_TSC: u64 = 1 << 19;
+/// HCR_EL2.RW: EL1 is AArch64.
+const HCR_RW: u64 = 1 << 31;
 
 /// The root cell's view of the hypervisor for hypercalls.
 struct RootContext;
@@ -274,7 +480,7 @@ impl Context for RootContext {
     fn info(&self, kind: InfoKind) -> u64 {
         match kind {
             InfoKind::MemPoolSize => POOL_PAGES.load(Ordering::Relaxed),
-            InfoKind::MemPoolUsed => POOL_USED.load(Ordering::Relaxed),
+            InfoKind::MemPoolUsed => pool_used(),
             InfoKind::RemapPoolSize | InfoKind::RemapPoolUsed => 0,
             InfoKind::NumCells => 1,
         }
@@ -322,12 +528,126 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
             frame.x[0] = HVC_STUB_ERR;
             ExitAction::RESUME
         }
+        Exit::Smc => {
+            let x = &frame.x;
+            let action = psci::handle(&RootCpus, x[0], x[1], x[2], x[3]);
+            pc.stats.count_exit(match psci::kind(x[0]) {
+                SmcKind::Psci => CpuStat::VmexitsPsci,
+                SmcKind::Smccc => CpuStat::VmexitsSmccc,
+            });
+            // ELR_EL2 points at the `smc` itself (an SMC trapped by TSC
+            // is not yet executed).
+            arch::skip_instruction(true);
+            match action {
+                SmcAction::Return(value) => frame.x[0] = value as u64,
+                SmcAction::Forward => {
+                    let mut args = [0u64; 8];
+                    args.copy_from_slice(&frame.x[..8]);
+                    frame.x[..4].copy_from_slice(&arch::smc(args));
+                }
+                SmcAction::Suspend => {
+                    arch::wfi();
+                    frame.x[0] = psci::ret::SUCCESS as u64;
+                }
+                SmcAction::CpuOff => cpu_off(frame, pc),
+            }
+            ExitAction::RESUME
+        }
+        Exit::DataAbort(dabt) => {
+            pc.stats.count_exit(CpuStat::VmexitsMmio);
+            let far = arch::read_far();
+            let ipa = DataAbort::ipa(arch::read_hpfar(), far);
+            let dir = if dabt.write { "write" } else { "read" };
+            println!(
+                "Unhandled data {dir} at {ipa:#x}({}) on CPU {} (Cell: \"root\"): external abort injected",
+                if dabt.valid { dabt.size } else { 0 },
+                pc.cpu_id
+            );
+            // Parking a root CPU would hang Linux; a bus error lets it
+            // kill the offending process (or oops, for the kernel).
+            let inject = trap::data_abort_injection(arch::read_spsr(), dabt.write);
+            // SAFETY: this is a synchronous exit of a root CPU, whose
+            // Linux has its vectors installed.
+            unsafe { arch::inject_el1_exception(inject.vector_offset, inject.esr, far) };
+            ExitAction::RESUME
+        }
+        Exit::InstructionAbort => {
+            pc.stats.count_exit(CpuStat::VmexitsTotal);
+            let ipa = DataAbort::ipa(arch::read_hpfar(), arch::read_far());
+            println!(
+                "\nFATAL: CPU {} (Cell: \"root\"): instruction abort at {ipa:#x}",
+                pc.cpu_id
+            );
+            dump(frame, esr);
+            park(pc.cpu_id)
+        }
         Exit::Unhandled(ec) => {
             pc.stats.count_exit(CpuStat::VmexitsTotal);
             println!("\nFATAL: unhandled trap (exception class {ec:#04x})");
             dump(frame, esr);
             park(pc.cpu_id)
         }
+    }
+}
+
+/// PSCI CPU_OFF: park this CPU in the hypervisor until a CPU_ON for it,
+/// then resume its cell at the requested entry in PSCI's reset state.
+fn cpu_off(frame: &mut Frame, pc: &PerCpu) {
+    // Release: AFFINITY_INFO callers that see OFF may reuse what the CPU
+    // left behind (Linux frees its idle stack).
+    pc.power.store(POWER_OFF, Ordering::Release);
+    // Acquire pairs with the release store of ON_PENDING in `power_on`,
+    // so the entry fields are visible.
+    while pc.power.load(Ordering::Acquire) != POWER_ON_PENDING {
+        crate::arch::wait_for_event();
+    }
+    let entry = pc.on_entry.load(Ordering::Relaxed);
+    let context = pc.on_context.load(Ordering::Relaxed);
+    frame.x = [0; 31];
+    frame.x[0] = context;
+    // SAFETY: the cell asked for this CPU to start at `entry` (CPU_ON);
+    // the EL1 state the CPU had when it switched itself off is dead.
+    unsafe { arch::reset_el1(entry) };
+    pc.power.store(POWER_ON, Ordering::Release);
+}
+
+/// The root cell's CPUs for PSCI.
+struct RootCpus;
+
+impl PsciCpus for RootCpus {
+    fn find(&self, mpidr: u64) -> Option<u64> {
+        let cpus = ROOT_CPUS.load(Ordering::Relaxed);
+        (0..64)
+            .filter(|c| cpus & (1 << c) != 0)
+            .find(|&c| percpu(c).is_some_and(|pc| pc.mpidr == mpidr))
+    }
+
+    fn power(&self, cpu: u64) -> Power {
+        match percpu(cpu).map(|pc| pc.power.load(Ordering::Acquire)) {
+            Some(POWER_OFF) => Power::Off,
+            Some(POWER_CLAIMED | POWER_ON_PENDING) => Power::OnPending,
+            _ => Power::On,
+        }
+    }
+
+    fn power_on(&self, cpu: u64, entry: u64, context: u64) -> Result<(), PowerOnError> {
+        let pc = percpu(cpu).ok_or(PowerOnError::AlreadyOn)?;
+        // Claim the entry fields first, so two CPU_ONs cannot mix them.
+        match pc.power.compare_exchange(
+            POWER_OFF,
+            POWER_CLAIMED,
+            Ordering::Acquire,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {}
+            Err(POWER_ON) => return Err(PowerOnError::AlreadyOn),
+            Err(_) => return Err(PowerOnError::OnPending),
+        }
+        pc.on_entry.store(entry, Ordering::Relaxed);
+        pc.on_context.store(context, Ordering::Relaxed);
+        pc.power.store(POWER_ON_PENDING, Ordering::Release);
+        crate::arch::send_event();
+        Ok(())
     }
 }
 
@@ -339,6 +659,18 @@ fn disable(frame: &mut Frame, pc: &PerCpu) -> ExitAction {
         println!("Shutting down hypervisor");
     }
     println!(" Releasing CPU {}", pc.cpu_id);
+    // Not in upstream's log: the CPU's exit statistics, since the root's
+    // sysfs has no per-CPU statistics yet.
+    let stat = |s| pc.stats.get(s);
+    println!(
+        "  exits: total {}, hypercall {}, psci {}, smccc {}, mmio {}, management {}",
+        stat(CpuStat::VmexitsTotal),
+        stat(CpuStat::VmexitsHypercall),
+        stat(CpuStat::VmexitsPsci),
+        stat(CpuStat::VmexitsSmccc),
+        stat(CpuStat::VmexitsMmio),
+        stat(CpuStat::VmexitsManagement)
+    );
     pc.active.store(false, Ordering::Release);
     leave(frame, pc.stub_vbar, pc.stub_hcr, pc.stub_sp, 0)
 }

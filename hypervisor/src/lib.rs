@@ -18,6 +18,8 @@ pub mod hypercall;
 pub mod layout;
 pub mod page_pool;
 pub mod paging;
+pub mod psci;
+pub mod stage2;
 pub mod stats;
 pub mod sync;
 pub mod trap;

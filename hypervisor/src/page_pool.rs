@@ -104,10 +104,24 @@ impl<'a> PagePool<'a> {
     /// Allocate `count` contiguous pages whose first index is a multiple of
     /// `align` (in pages, a power of two). Returns the first page index.
     pub fn alloc(&mut self, count: usize, align: usize) -> Result<usize, PoolError> {
+        self.alloc_at(count, align, 0)
+    }
+
+    /// Like [`alloc`](Self::alloc), but the alignment applies to
+    /// `base + first`: for pools whose page 0 is not aligned itself (the
+    /// pool starts behind an image of any page count, while translation
+    /// tables need physical alignment). `base` is page 0's page number.
+    pub fn alloc_at(
+        &mut self,
+        count: usize,
+        align: usize,
+        base: usize,
+    ) -> Result<usize, PoolError> {
         if count == 0 || !align.is_power_of_two() {
             return Err(PoolError::InvalidRequest);
         }
-        let mut first: usize = 0;
+        let skew = base % align;
+        let mut first: usize = (align - skew) % align;
         while first
             .checked_add(count)
             .is_some_and(|end| end <= self.pages)
@@ -119,7 +133,7 @@ impl<'a> PagePool<'a> {
                     return Ok(first);
                 }
                 // Skip past the used page, keeping the alignment.
-                Some(busy) => first = (busy + 1).next_multiple_of(align),
+                Some(busy) => first = (busy + 1 + skew).next_multiple_of(align) - skew,
             }
         }
         Err(PoolError::OutOfPages { requested: count })
@@ -166,6 +180,19 @@ mod tests {
             assert_eq!(pool.alloc(4, 8), Ok(8));
             assert_eq!(pool.alloc(1, 1), Ok(1));
             assert_eq!(pool.alloc(16, 16), Ok(16));
+        });
+    }
+
+    #[test]
+    fn alignment_relative_to_a_base() {
+        with_pool(64, |pool| {
+            // Page 0 is page number 0x80005 physically: 2-page alignment
+            // means odd pool indexes.
+            assert_eq!(pool.alloc_at(2, 2, 0x80005), Ok(1));
+            assert_eq!(pool.alloc_at(2, 2, 0x80005), Ok(3));
+            assert_eq!(pool.alloc(1, 1), Ok(0));
+            assert_eq!(pool.alloc_at(4, 8, 0x80005), Ok(11));
+            assert_eq!(pool.alloc_at(1, 1, 0x80005), Ok(5));
         });
     }
 

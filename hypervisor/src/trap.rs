@@ -27,8 +27,84 @@ pub enum Exit {
     /// `hvc #0`: a call meant for Linux's hyp stub (HVC_SOFT_RESTART,
     /// HVC_RESET_VECTORS, ...), which the stub no longer serves.
     HypStubCall,
+    /// `smc`: a PSCI or other SMCCC call (trapped by `HCR_EL2.TSC`).
+    Smc,
+    /// A stage-2 fault on a data access.
+    DataAbort(DataAbort),
+    /// A stage-2 fault on an instruction fetch.
+    InstructionAbort,
     /// Anything else; the CPU cannot continue. Carries the exception class.
     Unhandled(u64),
+}
+
+/// The decoded syndrome of a data abort from a lower EL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataAbort {
+    /// The syndrome describes the access (ISV): size, register, direction.
+    pub valid: bool,
+    /// Access size in bytes.
+    pub size: u32,
+    /// A write (WnR).
+    pub write: bool,
+    /// Transfer register (SRT; 31 = XZR).
+    pub reg: u32,
+    /// Sign-extend a read (SSE).
+    pub sign_extend: bool,
+    /// 32-bit instruction (IL); the skip is 4 bytes, else 2.
+    pub long_insn: bool,
+}
+
+impl DataAbort {
+    /// Decode the ISS of a data abort.
+    pub const fn decode(esr: u64) -> Self {
+        Self {
+            valid: esr & (1 << 24) != 0,
+            size: 1 << ((esr >> 22) & 3),
+            write: esr & (1 << 6) != 0,
+            reg: ((esr >> 16) & 0x1f) as u32,
+            sign_extend: esr & (1 << 21) != 0,
+            long_insn: esr & (1 << 25) != 0,
+        }
+    }
+
+    /// Intermediate physical address of the fault, from `HPFAR_EL2` and
+    /// the page offset in `FAR_EL2`.
+    pub const fn ipa(hpfar: u64, far: u64) -> u64 {
+        ((hpfar & 0x0000_0fff_ffff_fff0) << 8) | (far & 0xfff)
+    }
+}
+
+/// How a synchronous external abort is delivered to a cell's EL1 for a
+/// data access it may not make (the way hardware would report a bus
+/// error): the offset into `VBAR_EL1` and the `ESR_EL1` value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbortInjection {
+    /// Vector offset from `VBAR_EL1`.
+    pub vector_offset: u64,
+    /// `ESR_EL1`: data abort, IL, WnR, DFSC = synchronous external abort.
+    pub esr: u64,
+}
+
+/// Exception class: data abort from the same EL (EL1 into EL1).
+pub const EC_DABT_CUR: u64 = 0x25;
+
+/// The abort to inject for a faulting access made in the mode of
+/// `spsr` (the guest's PSTATE, from `SPSR_EL2`).
+pub const fn data_abort_injection(spsr: u64, write: bool) -> AbortInjection {
+    let (vector_offset, ec) = if spsr & (1 << 4) != 0 {
+        (0x600, EC_DABT_LOW) // AArch32 EL0
+    } else {
+        match spsr & 0xf {
+            0 => (0x400, EC_DABT_LOW), // EL0t
+            4 => (0x000, EC_DABT_CUR), // EL1t
+            _ => (0x200, EC_DABT_CUR), // EL1h
+        }
+    };
+    let wnr = if write { 1 << 6 } else { 0 };
+    AbortInjection {
+        vector_offset,
+        esr: (ec << 26) | (1 << 25) | wnr | 0x10,
+    }
 }
 
 /// Exception class of a syndrome.
@@ -47,6 +123,9 @@ pub fn classify(esr: u64) -> Exit {
     match (ec, iss(esr) & 0xffff) {
         (EC_HVC64, imm) if imm == u64::from(HVC_CODE) => Exit::Hypercall,
         (EC_HVC64, 0) => Exit::HypStubCall,
+        (EC_SMC64, _) => Exit::Smc,
+        (EC_DABT_LOW, _) => Exit::DataAbort(DataAbort::decode(esr)),
+        (EC_IABT_LOW, _) => Exit::InstructionAbort,
         _ => Exit::Unhandled(ec),
     }
 }
@@ -69,10 +148,67 @@ mod tests {
 
     #[test]
     fn other_classes_are_unhandled() {
-        for ec in [EC_SMC64, EC_SYS64, EC_IABT_LOW, EC_DABT_LOW, 0, 0x3f] {
+        for ec in [EC_SYS64, 0, 0x3f] {
             assert_eq!(classify(esr(ec, 0x4a48)), Exit::Unhandled(ec));
         }
+        assert_eq!(classify(esr(EC_SMC64, 0)), Exit::Smc);
+        assert_eq!(classify(esr(EC_IABT_LOW, 0xf)), Exit::InstructionAbort);
         assert_eq!(exception_class(esr(EC_DABT_LOW, 0x1ff_ffff)), EC_DABT_LOW);
         assert_eq!(iss(esr(EC_DABT_LOW, 0x1ff_ffff)), 0x1ff_ffff);
+    }
+
+    #[test]
+    fn abort_injection_targets_the_right_vector() {
+        // devmem at EL0: lower-EL vector, EC 0x24.
+        let el0 = data_abort_injection(0x6000_0000, false);
+        assert_eq!(
+            el0,
+            AbortInjection {
+                vector_offset: 0x400,
+                esr: 0x9200_0010
+            }
+        );
+        // The kernel (EL1h) writing: current-EL SPx vector, EC 0x25, WnR.
+        let el1h = data_abort_injection(0x3c5, true);
+        assert_eq!(
+            el1h,
+            AbortInjection {
+                vector_offset: 0x200,
+                esr: 0x9600_0050
+            }
+        );
+        assert_eq!(data_abort_injection(0x3c4, false).vector_offset, 0);
+        assert_eq!(data_abort_injection(0x10, false).vector_offset, 0x600);
+    }
+
+    #[test]
+    fn data_abort_syndrome() {
+        // ldr w3, [x1]: ISV, SAS = 2 (word), SRT = 3, read, translation
+        // fault level 3 (DFSC 0b000111).
+        let read = esr(EC_DABT_LOW, (1 << 24) | (2 << 22) | (3 << 16) | 0x07);
+        let Exit::DataAbort(dabt) = classify(read) else {
+            panic!("not a data abort");
+        };
+        assert_eq!(
+            dabt,
+            DataAbort {
+                valid: true,
+                size: 4,
+                write: false,
+                reg: 3,
+                sign_extend: false,
+                long_insn: true,
+            }
+        );
+        // strb wzr: byte write of XZR.
+        let write = DataAbort::decode(esr(EC_DABT_LOW, (1 << 24) | (31 << 16) | (1 << 6)));
+        assert_eq!((write.size, write.write, write.reg), (1, true, 31));
+        // No valid syndrome (e.g. a load pair).
+        assert!(!DataAbort::decode(esr(EC_DABT_LOW, 0x07)).valid);
+        assert_eq!(
+            DataAbort::ipa(0x0080_0000, 0xffff_0000_1234_5678),
+            0x8000_0678
+        );
+        assert_eq!(DataAbort::ipa(0x00ff_ffff_fff0, 0x1abc), 0xffff_ffff_fabc);
     }
 }

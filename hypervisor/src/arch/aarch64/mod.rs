@@ -416,17 +416,6 @@ sysreg_read!(read_far, "far_el2");
 sysreg_read!(read_hcr, "hcr_el2");
 sysreg_read!(read_tpidr, "tpidr_el2");
 
-/// Set `HCR_EL2` (takes effect for the lower ELs at the next `eret`).
-///
-/// # Safety
-/// The value must keep the root cell runnable (RW set, no trap the
-/// hypervisor cannot handle).
-pub unsafe fn write_hcr(value: u64) {
-    // SAFETY: the caller vouches for the value; the `isb` makes it
-    // effective before we return.
-    unsafe { asm!("msr hcr_el2, {}", "isb", in(reg) value, options(nostack, preserves_flags)) };
-}
-
 /// Set `VBAR_EL2`.
 ///
 /// # Safety
@@ -479,4 +468,164 @@ pub(crate) fn wfe() {
 pub(crate) fn sev() {
     // SAFETY: `sev` only signals an event.
     unsafe { asm!("sev", options(nomem, nostack, preserves_flags)) };
+}
+
+sysreg_read!(read_hpfar, "hpfar_el2");
+sysreg_read!(read_mpidr, "mpidr_el1");
+sysreg_read!(read_id_aa64mmfr0, "id_aa64mmfr0_el1");
+
+/// Turn on stage-2 translation for the lower ELs with the given
+/// `VTCR_EL2`, `VTTBR_EL2` and `HCR_EL2` (which must set VM), and drop
+/// every stage-1+2 TLB entry of the VMID, so nothing translated without
+/// stage 2 survives (Linux ran with VM = 0 until now).
+///
+/// # Safety
+/// `vttbr` must point at complete stage-2 tables whose writes are
+/// finished, and the three values must keep the lower ELs runnable.
+pub unsafe fn enable_stage2(vtcr: u64, vttbr: u64, hcr: u64) {
+    // SAFETY: the caller vouches for the values; the barriers publish the
+    // tables to the walker before VM is set, and the TLB flush follows it.
+    unsafe {
+        asm!(
+            "dsb ish",
+            "msr vtcr_el2, {vtcr}",
+            "msr vttbr_el2, {vttbr}",
+            "isb",
+            "msr hcr_el2, {hcr}",
+            "isb",
+            "tlbi vmalls12e1is",
+            "dsb ish",
+            "isb",
+            vtcr = in(reg) vtcr,
+            vttbr = in(reg) vttbr,
+            hcr = in(reg) hcr,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Turn stage-2 translation off again (`hcr` without VM), flush the
+/// VMID's TLB entries and clear `VTTBR_EL2`.
+///
+/// # Safety
+/// `hcr` must keep the lower ELs runnable without stage 2.
+pub unsafe fn disable_stage2(hcr: u64) {
+    // SAFETY: the caller vouches for `hcr`; dropping TLB entries and
+    // clearing VTTBR (unused with VM = 0) cannot break anything.
+    unsafe {
+        asm!(
+            "msr hcr_el2, {hcr}",
+            "isb",
+            "tlbi vmalls12e1is",
+            "dsb ish",
+            "msr vttbr_el2, xzr",
+            "isb",
+            hcr = in(reg) hcr,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Skip the trapped instruction (4 bytes, or 2 if `long` is false).
+pub fn skip_instruction(long: bool) {
+    let len: u64 = if long { 4 } else { 2 };
+    // SAFETY: advancing ELR_EL2 only changes where the lower EL resumes,
+    // past the instruction that trapped.
+    unsafe {
+        asm!(
+            "mrs {t}, elr_el2",
+            "add {t}, {t}, {len}",
+            "msr elr_el2, {t}",
+            t = out(reg) _,
+            len = in(reg) len,
+            options(nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+/// Make the lower EL resume at `entry` as PSCI CPU_ON requires: EL1h with
+/// D, A, I, F masked, MMU and caches off (SCTLR_EL1 = its RES1 bits).
+///
+/// # Safety
+/// Only for a CPU that is being (re)started at `entry` on behalf of its
+/// cell: everything the EL1 code had running is discarded.
+pub unsafe fn reset_el1(entry: u64) {
+    // SAFETY: the caller vouches that the EL1 context may be replaced.
+    unsafe {
+        asm!(
+            "msr sctlr_el1, {sctlr}",
+            "msr elr_el2, {entry}",
+            "msr spsr_el2, {spsr}",
+            "isb",
+            sctlr = in(reg) 0x30d0_0800u64,
+            entry = in(reg) entry,
+            spsr = in(reg) 0x3c5u64,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// `wfi`: wait for an interrupt (pending ones wake the CPU even while
+/// they are routed to EL1).
+pub fn wfi() {
+    // SAFETY: `wfi` only pauses the CPU.
+    unsafe { asm!("dsb sy", "wfi", options(nomem, nostack, preserves_flags)) };
+}
+
+/// Issue an SMC to the firmware with x0–x7 = `args`; returns x0–x3.
+pub fn smc(args: [u64; 8]) -> [u64; 4] {
+    let (mut r0, mut r1, mut r2, mut r3) = (args[0], args[1], args[2], args[3]);
+    // SAFETY: SMCCC: the firmware preserves x4–x17 (declared clobbered
+    // anyway for pre-1.1 firmware) and the stack; results come in x0–x3.
+    unsafe {
+        asm!(
+            "smc #0",
+            inout("x0") r0,
+            inout("x1") r1,
+            inout("x2") r2,
+            inout("x3") r3,
+            inout("x4") args[4] => _,
+            inout("x5") args[5] => _,
+            inout("x6") args[6] => _,
+            inout("x7") args[7] => _,
+            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
+            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+            out("x16") _, out("x17") _,
+            options(nostack)
+        )
+    };
+    [r0, r1, r2, r3]
+}
+
+/// Deliver a synchronous exception to the lower EL's EL1 as if the
+/// hardware had raised it: save the interrupted PSTATE and PC in
+/// `SPSR_EL1`/`ELR_EL1`, set `ESR_EL1` and `FAR_EL1`, and resume at
+/// `VBAR_EL1 + vector_offset` in EL1h with D, A, I, F masked.
+///
+/// # Safety
+/// Must be called while handling a synchronous exit of a CPU whose EL1
+/// expects the exception (its vectors are installed).
+pub unsafe fn inject_el1_exception(vector_offset: u64, esr: u64, far: u64) {
+    // SAFETY: the caller vouches that EL1 may take the exception; only
+    // EL1 registers and the return state of this exit change.
+    unsafe {
+        asm!(
+            "mrs {t}, elr_el2",
+            "msr elr_el1, {t}",
+            "mrs {t}, spsr_el2",
+            "msr spsr_el1, {t}",
+            "msr esr_el1, {esr}",
+            "msr far_el1, {far}",
+            "mrs {t}, vbar_el1",
+            "add {t}, {t}, {off}",
+            "msr elr_el2, {t}",
+            "msr spsr_el2, {spsr}",
+            t = out(reg) _,
+            esr = in(reg) esr,
+            far = in(reg) far,
+            off = in(reg) vector_offset,
+            spsr = in(reg) 0x3c5u64,
+            options(nomem, nostack, preserves_flags)
+        )
+    };
 }

@@ -8,8 +8,10 @@
 #define JAILHOUSE_DRIVER_H
 
 #include <linux/device.h>
+#include <linux/fs.h>
 #include <linux/mutex.h>
 
+struct jailhouse_system;
 struct jailhouse_virt_console;
 
 /* Serialises every state change of the hypervisor and its cells. */
@@ -26,5 +28,19 @@ extern struct jailhouse_virt_console *jailhouse_console_page;
 
 int jailhouse_sysfs_init(struct device *dev);
 void jailhouse_sysfs_exit(struct device *dev);
+
+/* cell.c: /sys/devices/jailhouse/cells */
+int jailhouse_cells_init(struct device *dev);
+void jailhouse_cells_exit(void);
+int jailhouse_cell_create_root(const struct jailhouse_system *config);
+void jailhouse_cell_delete_root(void);
+
+/* console.c: the console as /dev/jailhouse and sysfs show it */
+int jailhouse_console_open(struct inode *inode, struct file *file);
+int jailhouse_console_release(struct inode *inode, struct file *file);
+ssize_t jailhouse_console_read(struct file *file, char __user *out,
+			       size_t size, loff_t *off);
+ssize_t jailhouse_console_dump(char *buf);
+void jailhouse_console_save(const struct jailhouse_virt_console *con);
 
 #endif /* JAILHOUSE_DRIVER_H */

@@ -370,14 +370,25 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 		}
 		cpumask_set_cpu(cpu, &entered_cpus);
 	}
+	/* Hypercalls from sysfs are safe now: every online CPU entered. */
+	if (!err) {
+		err = jailhouse_cell_create_root(config);
+		if (err)
+			pr_err("jailhouse: Cannot create the root cell's sysfs directory: %d\n",
+			       err);
+	}
 	if (err) {
 		/* All or nothing: take back the CPUs that did enter. */
 		jailhouse_leave_cpus(&entered_cpus, args->result);
 		cpumask_clear(&entered_cpus);
 	}
 	cpus_read_unlock();
-	if (err)
+	if (err) {
+		/* Keep what the hypervisor said for `jailhouse console`. */
+		if (config->flags & JAILHOUSE_SYS_VIRTUAL_DEBUG_CONSOLE)
+			jailhouse_console_save(console_page);
 		goto unmap;
+	}
 
 	if (config->flags & JAILHOUSE_SYS_VIRTUAL_DEBUG_CONSOLE)
 		jailhouse_console_page = console_page;
@@ -432,11 +443,19 @@ static int jailhouse_cmd_disable(void)
 		err = -EBUSY;
 		goto unlock;
 	}
+	/*
+	 * Its show() functions issue hypercalls: remove the root cell's
+	 * directory (waiting for readers) while every CPU is still on the
+	 * hypervisor.
+	 */
+	jailhouse_cell_delete_root();
 	err = jailhouse_leave_cpus(&entered_cpus, result);
 	cpus_read_unlock();
 	if (err)
 		goto unlock;
 
+	if (jailhouse_console_page)
+		jailhouse_console_save(jailhouse_console_page);
 	jailhouse_enabled = false;
 	jailhouse_console_page = NULL;
 	cpumask_clear(&entered_cpus);
@@ -470,6 +489,9 @@ static long jailhouse_ioctl(struct file *file, unsigned int ioctl,
 
 static const struct file_operations jailhouse_fops = {
 	.owner = THIS_MODULE,
+	.open = jailhouse_console_open,
+	.release = jailhouse_console_release,
+	.read = jailhouse_console_read,
 	.unlocked_ioctl = jailhouse_ioctl,
 	.compat_ioctl = jailhouse_ioctl,
 	.llseek = noop_llseek,

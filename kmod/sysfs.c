@@ -66,26 +66,7 @@ static ssize_t remap_pool_used_show(struct device *dev,
 static ssize_t console_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	struct jailhouse_virt_console *con;
-	unsigned int tail, start, len, i;
-
-	if (mutex_lock_interruptible(&jailhouse_lock) != 0)
-		return -EINTR;
-	con = jailhouse_enabled ? jailhouse_console_page : NULL;
-	len = 0;
-	if (con) {
-		tail = READ_ONCE(con->tail);
-		/* Pairs with the hypervisor's release before it moves tail. */
-		smp_rmb();
-		len = min_t(unsigned int, tail, JAILHOUSE_VIRT_CONSOLE_SIZE);
-		len = min_t(unsigned int, len, PAGE_SIZE - 1);
-		start = tail - len;
-		for (i = 0; i < len; i++)
-			buf[i] = con->content[(start + i) %
-					      JAILHOUSE_VIRT_CONSOLE_SIZE];
-	}
-	mutex_unlock(&jailhouse_lock);
-	return len;
+	return jailhouse_console_dump(buf);
 }
 
 static DEVICE_ATTR_RO(enabled);
@@ -112,10 +93,19 @@ static const struct attribute_group jailhouse_attribute_group = {
 
 int jailhouse_sysfs_init(struct device *dev)
 {
-	return sysfs_create_group(&dev->kobj, &jailhouse_attribute_group);
+	int err;
+
+	err = sysfs_create_group(&dev->kobj, &jailhouse_attribute_group);
+	if (err)
+		return err;
+	err = jailhouse_cells_init(dev);
+	if (err)
+		sysfs_remove_group(&dev->kobj, &jailhouse_attribute_group);
+	return err;
 }
 
 void jailhouse_sysfs_exit(struct device *dev)
 {
+	jailhouse_cells_exit();
 	sysfs_remove_group(&dev->kobj, &jailhouse_attribute_group);
 }

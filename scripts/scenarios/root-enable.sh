@@ -24,6 +24,11 @@ step "insmod jailhouse.ko" insmod /lib/modules/$(uname -r)/extra/jailhouse.ko
 before=$(workload)
 say "pool before enable: $(cat $SYSFS/mem_pool_size) $(cat $SYSFS/mem_pool_used)"
 
+# No hypervisor ran yet: no console to show.
+if ! jailhouse console >/dev/null 2>&1; then
+	say "console before the first enable: refused"
+fi
+
 step "jailhouse enable" jailhouse enable $CELL
 say "enabled: $(cat $SYSFS/enabled)"
 # The pool is the hypervisor memory (16 MiB) behind the image's core.
@@ -48,6 +53,23 @@ say "remap_pool_used: $(cat $SYSFS/remap_pool_used)"
 if grep -q "^Activating hypervisor" $SYSFS/console; then
 	say "console ring holds the boot log"
 fi
+# The same ring through /dev/jailhouse (the CLI strips nothing, the serial
+# line would double the ring's \r).
+say "console via CLI:"
+jailhouse console | tr -d '\r' | grep '^Initializing Jailhouse hypervisor'
+say "console via CLI: $(jailhouse console | grep -c '^Activating hypervisor') activation line"
+# A blocking reader gets the ring, then waits until interrupted.
+jailhouse console -f >/tmp/follow &
+follow=$!
+sleep 1
+kill $follow
+wait $follow 2>/dev/null
+say "console -f: $(grep -c '^Activating hypervisor' /tmp/follow) activation line"
+CELL0=$SYSFS/cells/0
+say "root cell name: $(cat $CELL0/name)"
+say "root cell state: $(cat $CELL0/state)"
+say "root cell cpus_assigned: $(cat $CELL0/cpus_assigned), list $(cat $CELL0/cpus_assigned_list)"
+say "root cell cpus_failed: $(cat $CELL0/cpus_failed), list '$(cat $CELL0/cpus_failed_list)'"
 under=$(workload)
 if [ "$under" = "$before" ]; then
 	say "workload under the hypervisor: same result"
@@ -74,6 +96,22 @@ under=$(workload)
 if [ "$under" = "$before" ]; then
 	say "workload after replug: same result"
 fi
+# Exit statistics of the root cell after the workload. The CPU 3
+# unplug/replug above went through trapped PSCI calls (CPU_OFF, CPU_ON),
+# so the PSCI counter must have moved; reading these files is itself done
+# with hypercalls, so that counter proves less.
+if [ "$(cat $CELL0/statistics/vmexits_psci)" -ge 1 ]; then
+	say "PSCI exits counted"
+fi
+for stat in $CELL0/statistics/vmexits_*; do
+	say "root cell ${stat##*/}: $(cat $stat)"
+done
+n=0
+for cpu in $CELL0/statistics/cpu*; do
+	say "${cpu##*/} vmexits_total: $(cat $cpu/vmexits_total)"
+	n=$((n + 1))
+done
+say "per-CPU statistics directories: $n"
 # The module is pinned while the hypervisor runs.
 if ! rmmod jailhouse 2>/dev/null; then
 	say "rmmod refused while enabled"
@@ -83,6 +121,10 @@ if ! jailhouse enable $CELL 2>/tmp/err; then
 fi
 step "jailhouse disable" jailhouse disable
 say "enabled: $(cat $SYSFS/enabled)"
+if [ ! -e $CELL0 ]; then
+	say "cells/0 removed"
+fi
+say "console after disable: $(jailhouse console | grep -c '^Shutting down hypervisor') shutdown line"
 after=$(workload)
 if [ "$after" = "$before" ]; then
 	say "workload after disable: same result"

@@ -43,21 +43,21 @@ pub const TABLE_L3_FIRST: usize = 4;
 /// Number of boot tables (contiguous pages, in the order above).
 pub const BOOT_TABLES: usize = TABLE_L3_FIRST + MAX_L3_TABLES;
 
-const DESC_VALID: u64 = 1 << 0;
+pub(crate) const DESC_VALID: u64 = 1 << 0;
 /// Bit 1: table (levels 0–2) or page (level 3) rather than block.
-const DESC_TABLE_OR_PAGE: u64 = 1 << 1;
+pub(crate) const DESC_TABLE_OR_PAGE: u64 = 1 << 1;
 /// MAIR_EL2 index 0: normal memory, write-back, read/write-allocate.
 const ATTR_NORMAL: u64 = 0 << 2;
 /// MAIR_EL2 index 1: Device-nGnRE.
 const ATTR_DEVICE: u64 = 1 << 2;
 /// AP[1] is RES1 in the EL2 translation regime.
 const AP_RES1: u64 = 1 << 6;
-const SH_INNER: u64 = 3 << 8;
-const ACCESS_FLAG: u64 = 1 << 10;
+pub(crate) const SH_INNER: u64 = 3 << 8;
+pub(crate) const ACCESS_FLAG: u64 = 1 << 10;
 /// Execute-never at EL2.
-const XN: u64 = 1 << 54;
+pub(crate) const XN: u64 = 1 << 54;
 /// Output address bits of a descriptor (48-bit PA).
-const OA_MASK: u64 = 0x0000_ffff_ffff_f000;
+pub(crate) const OA_MASK: u64 = 0x0000_ffff_ffff_f000;
 
 /// MAIR_EL2 matching the attribute indexes above (idx 0 normal WB RA/WA,
 /// idx 1 Device-nGnRE, idx 2 normal non-cacheable).

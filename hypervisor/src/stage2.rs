@@ -19,11 +19,12 @@
 
 use jailhouse_abi::config::{MemFlags, MemoryRegion};
 
-use crate::paging::{Table, ENTRIES};
+// The descriptor bits stage 1 and stage 2 share (valid, table/page, inner
+// shareable, access flag, XN — XN[1] at stage 2 —, output address).
+use crate::paging::{
+    Table, ACCESS_FLAG, DESC_TABLE_OR_PAGE, DESC_VALID, ENTRIES, OA_MASK, SH_INNER, XN,
+};
 
-const DESC_VALID: u64 = 1 << 0;
-/// Bit 1: table (levels 0–2) or page (level 3) rather than block.
-const DESC_TABLE_OR_PAGE: u64 = 1 << 1;
 /// MemAttr[3:0] = 0b1111: normal, inner and outer write-back.
 const MEMATTR_NORMAL_WB: u64 = 0b1111 << 2;
 /// MemAttr[3:0] = 0b0001: Device-nGnRE.
@@ -32,13 +33,6 @@ const MEMATTR_DEVICE_NGNRE: u64 = 0b0001 << 2;
 const S2AP_READ: u64 = 1 << 6;
 /// S2AP[1]: the guest may write.
 const S2AP_WRITE: u64 = 1 << 7;
-/// Inner shareable (combined with stage 1, the stronger one wins).
-const SH_INNER: u64 = 3 << 8;
-const ACCESS_FLAG: u64 = 1 << 10;
-/// XN[1] (bit 54): not executable at EL1 and EL0.
-const XN: u64 = 1 << 54;
-/// Output address bits of a descriptor (48-bit PA).
-const OA_MASK: u64 = 0x0000_ffff_ffff_f000;
 /// The attribute bits of a leaf descriptor that this module sets.
 pub const LEAF_ATTR_MASK: u64 =
     XN | ACCESS_FLAG | SH_INNER | S2AP_WRITE | S2AP_READ | (0b1111 << 2);

@@ -1,387 +1,615 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The root cell's sysfs directory /sys/devices/jailhouse/cells/0: name,
- * state, CPUs and exit statistics, the latter read from the hypervisor
- * with hypercalls. Formats follow upstream Jailhouse's
- * Documentation/sysfs-entries.txt.
+ * Cell lifecycle: the root cell while the hypervisor runs, and the
+ * non-root cells behind the CELL_CREATE, CELL_LOAD, CELL_START and
+ * CELL_DESTROY ioctls, with upstream Jailhouse's semantics (its
+ * driver/cell.c). The sysfs side of a cell is sysfs.c's.
  *
- * The directory exists only while every online CPU runs on the
- * hypervisor: it is created after the last CPU entered and removed before
- * the first one leaves, and removing a kobject waits for show() calls in
- * progress. So show() may issue hypercalls on whatever CPU it runs on,
- * without jailhouse_lock (which the remover holds).
+ * Every change happens under jailhouse_lock. A non-root cell's CPUs are
+ * taken from Linux with remove_cpu() while they still belong to the root
+ * cell (Linux parks them in the hypervisor with PSCI CPU_OFF), then handed
+ * over by the CELL_CREATE hypercall; after CELL_DESTROY the hypervisor
+ * gives them back to the root, and add_cpu() boots Linux on them again
+ * (PSCI CPU_ON, under the hypervisor). Cell images are written through
+ * memremap() of the cell's loadable regions, which the hypervisor maps
+ * into the root cell during CELL_SET_LOADABLE.
+ *
+ * Hypercalls go out on whatever CPU the ioctl runs on: every online CPU
+ * is a root CPU running on the hypervisor.
  */
 
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
-#include <linux/kobject.h>
+#include <linux/err.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
-#include <linux/sysfs.h>
+#include <linux/uaccess.h>
 
 #include <jailhouse/cell-config.h>
 #include <jailhouse/hypercall.h>
+#include <jailhouse/jailhouse-ioctl.h>
 
 #include "jailhouse.h"
 
 #define JAILHOUSE_ROOT_CELL_ID	0
+/* A region CELL_LOAD may write: the cell may write it, and it says so. */
+#define JAILHOUSE_LOAD_FLAGS	(JAILHOUSE_MEM_WRITE | JAILHOUSE_MEM_LOADABLE)
 
-struct jailhouse_cell {
-	struct kobject kobj;
-	unsigned int id;
-	char name[JAILHOUSE_CELL_NAME_MAXLEN + 1];
-	struct cpumask cpus_assigned;
-	struct kobject *stats_kobj;
-	struct list_head cpus;		/* struct jailhouse_cpu_kobj */
-};
+struct jailhouse_cell *jailhouse_root_cell;
 
-/* statistics/cpu<n> of a cell. */
-struct jailhouse_cpu_kobj {
-	struct kobject kobj;
-	unsigned int cpu;
-	struct list_head entry;
-};
-
-/* A statistics file: which CPU_GET_INFO statistic it shows. */
-struct jailhouse_stat_attr {
-	struct kobj_attribute kattr;
-	unsigned int index;
-};
-
-/* /sys/devices/jailhouse/cells */
-static struct kobject *cells_dir;
-/* The root cell while the hypervisor runs; under jailhouse_lock. */
-static struct jailhouse_cell *root_cell;
-
-static struct jailhouse_cell *to_cell(struct kobject *kobj)
-{
-	return container_of(kobj, struct jailhouse_cell, kobj);
-}
-
-static unsigned int stat_code(struct kobj_attribute *attr)
-{
-	return JAILHOUSE_CPU_INFO_STAT_BASE +
-	       container_of(attr, struct jailhouse_stat_attr, kattr)->index;
-}
-
-static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%s\n", to_cell(kobj)->name);
-}
-
-static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
-			  char *buf)
-{
-	const char *state;
-
-	switch (jailhouse_call_arg1(JAILHOUSE_HC_CELL_GET_STATE,
-				    to_cell(kobj)->id)) {
-	case JAILHOUSE_CELL_RUNNING:
-		state = "running";
-		break;
-	case JAILHOUSE_CELL_RUNNING_LOCKED:
-		state = "running/locked";
-		break;
-	case JAILHOUSE_CELL_SHUT_DOWN:
-		state = "shut down";
-		break;
-	case JAILHOUSE_CELL_FAILED:
-		state = "failed";
-		break;
-	case JAILHOUSE_CELL_FAILED_COMM_REV:
-		state = "Comm ABI mismatch";
-		break;
-	default:
-		state = "invalid";
-		break;
-	}
-	return sysfs_emit(buf, "%s\n", state);
-}
-
-static ssize_t cpus_assigned_show(struct kobject *kobj,
-				  struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%*pb\n",
-			  cpumask_pr_args(&to_cell(kobj)->cpus_assigned));
-}
-
-static ssize_t cpus_assigned_list_show(struct kobject *kobj,
-				       struct kobj_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "%*pbl\n",
-			  cpumask_pr_args(&to_cell(kobj)->cpus_assigned));
-}
-
-/* The cell's CPUs that the hypervisor reports as failed, as "%*pb" or list. */
-static ssize_t cpus_failed_emit(struct kobject *kobj, char *buf, bool list)
-{
-	struct jailhouse_cell *cell = to_cell(kobj);
-	cpumask_var_t failed;
-	unsigned int cpu;
-	ssize_t len;
-
-	if (!zalloc_cpumask_var(&failed, GFP_KERNEL))
-		return -ENOMEM;
-	for_each_cpu(cpu, &cell->cpus_assigned)
-		if (jailhouse_call_arg2(JAILHOUSE_HC_CPU_GET_INFO, cpu,
-					JAILHOUSE_CPU_INFO_STATE) ==
-		    JAILHOUSE_CPU_FAILED)
-			cpumask_set_cpu(cpu, failed);
-	if (list)
-		len = sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(failed));
-	else
-		len = sysfs_emit(buf, "%*pb\n", cpumask_pr_args(failed));
-	free_cpumask_var(failed);
-	return len;
-}
-
-static ssize_t cpus_failed_show(struct kobject *kobj,
-				struct kobj_attribute *attr, char *buf)
-{
-	return cpus_failed_emit(kobj, buf, false);
-}
-
-static ssize_t cpus_failed_list_show(struct kobject *kobj,
-				     struct kobj_attribute *attr, char *buf)
-{
-	return cpus_failed_emit(kobj, buf, true);
-}
-
-/* statistics/<stat>: the sum over the cell's CPUs. */
-static ssize_t cell_stat_show(struct kobject *kobj,
-			      struct kobj_attribute *attr, char *buf)
-{
-	/* The statistics kobject pins its parent, the cell. */
-	struct jailhouse_cell *cell = to_cell(kobj->parent);
-	unsigned int code = stat_code(attr);
-	unsigned long sum = 0;
-	unsigned int cpu;
-	long value;
-
-	for_each_cpu(cpu, &cell->cpus_assigned) {
-		value = jailhouse_call_arg2(JAILHOUSE_HC_CPU_GET_INFO, cpu,
-					    code);
-		if (value > 0)
-			sum += value;
-	}
-	return sysfs_emit(buf, "%lu\n", sum);
-}
-
-/* statistics/cpu<n>/<stat>: one CPU's counter. */
-static ssize_t cpu_stat_show(struct kobject *kobj,
-			     struct kobj_attribute *attr, char *buf)
-{
-	struct jailhouse_cpu_kobj *c =
-		container_of(kobj, struct jailhouse_cpu_kobj, kobj);
-	long value;
-
-	value = jailhouse_call_arg2(JAILHOUSE_HC_CPU_GET_INFO, c->cpu,
-				    stat_code(attr));
-	if (value < 0)
-		value = 0;
-	return sysfs_emit(buf, "%d\n", (int)value);
-}
-
-/* The arm64 statistics in CPU_GET_INFO order: X(sysfs name, index). */
-#define JAILHOUSE_STATS(X)						\
-	X(vmexits_total, JAILHOUSE_CPU_STAT_VMEXITS_TOTAL)		\
-	X(vmexits_mmio, JAILHOUSE_CPU_STAT_VMEXITS_MMIO)		\
-	X(vmexits_management, JAILHOUSE_CPU_STAT_VMEXITS_MANAGEMENT)	\
-	X(vmexits_hypercall, JAILHOUSE_CPU_STAT_VMEXITS_HYPERCALL)	\
-	X(vmexits_maintenance, JAILHOUSE_CPU_STAT_VMEXITS_MAINTENANCE)	\
-	X(vmexits_virt_irq, JAILHOUSE_CPU_STAT_VMEXITS_VIRQ)		\
-	X(vmexits_virt_sgi, JAILHOUSE_CPU_STAT_VMEXITS_VSGI)		\
-	X(vmexits_psci, JAILHOUSE_CPU_STAT_VMEXITS_PSCI)		\
-	X(vmexits_smccc, JAILHOUSE_CPU_STAT_VMEXITS_SMCCC)
-
-#define JAILHOUSE_CELL_STAT(_name, _index)				\
-	static struct jailhouse_stat_attr cell_stat_##_name = {	\
-		.kattr = __ATTR(_name, 0444, cell_stat_show, NULL),	\
-		.index = _index,					\
-	};
-#define JAILHOUSE_CPU_STAT(_name, _index)				\
-	static struct jailhouse_stat_attr cpu_stat_##_name = {		\
-		.kattr = __ATTR(_name, 0444, cpu_stat_show, NULL),	\
-		.index = _index,					\
-	};
-#define JAILHOUSE_CELL_STAT_REF(_name, _index)	&cell_stat_##_name.kattr.attr,
-#define JAILHOUSE_CPU_STAT_REF(_name, _index)	&cpu_stat_##_name.kattr.attr,
-
-JAILHOUSE_STATS(JAILHOUSE_CELL_STAT)
-JAILHOUSE_STATS(JAILHOUSE_CPU_STAT)
-
-static struct attribute *cell_stats_attrs[] = {
-	JAILHOUSE_STATS(JAILHOUSE_CELL_STAT_REF)
-	NULL
-};
-
-static const struct attribute_group cell_stats_group = {
-	.attrs = cell_stats_attrs,
-};
-
-static struct attribute *cpu_stats_attrs[] = {
-	JAILHOUSE_STATS(JAILHOUSE_CPU_STAT_REF)
-	NULL
-};
-ATTRIBUTE_GROUPS(cpu_stats);
-
-static struct kobj_attribute cell_name_attr = __ATTR_RO(name);
-static struct kobj_attribute cell_state_attr = __ATTR_RO(state);
-static struct kobj_attribute cell_cpus_assigned_attr =
-	__ATTR_RO(cpus_assigned);
-static struct kobj_attribute cell_cpus_assigned_list_attr =
-	__ATTR_RO(cpus_assigned_list);
-static struct kobj_attribute cell_cpus_failed_attr = __ATTR_RO(cpus_failed);
-static struct kobj_attribute cell_cpus_failed_list_attr =
-	__ATTR_RO(cpus_failed_list);
-
-static struct attribute *cell_attrs[] = {
-	&cell_name_attr.attr,
-	&cell_state_attr.attr,
-	&cell_cpus_assigned_attr.attr,
-	&cell_cpus_assigned_list_attr.attr,
-	&cell_cpus_failed_attr.attr,
-	&cell_cpus_failed_list_attr.attr,
-	NULL
-};
-ATTRIBUTE_GROUPS(cell);
-
-static void jailhouse_cell_release(struct kobject *kobj)
-{
-	kfree(to_cell(kobj));
-}
-
-static void jailhouse_cpu_kobj_release(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct jailhouse_cpu_kobj, kobj));
-}
-
-/* Not const: kobject_init() takes a non-const pointer before Linux 6.2. */
-static struct kobj_type jailhouse_cell_type = {
-	.release = jailhouse_cell_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = cell_groups,
-};
-
-static struct kobj_type jailhouse_cpu_kobj_type = {
-	.release = jailhouse_cpu_kobj_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = cpu_stats_groups,
-};
+/* Every cell, the root first; under jailhouse_lock. */
+static LIST_HEAD(cells);
 
 /*
- * Remove a cell's directory, children first; kobject_del() waits for
- * show() calls in progress. Copes with a partly built cell.
+ * Guards every cell's cpus_assigned for sysfs show(), which must not take
+ * jailhouse_lock (sysfs.c explains why). Writers hold both locks, so
+ * readers under jailhouse_lock need not take this one.
  */
-static void jailhouse_cell_delete(struct jailhouse_cell *cell)
+static DEFINE_SPINLOCK(cpus_lock);
+
+void jailhouse_cell_get_cpus(const struct jailhouse_cell *cell,
+			     struct cpumask *cpus)
 {
-	struct jailhouse_cpu_kobj *c, *tmp;
-
-	list_for_each_entry_safe(c, tmp, &cell->cpus, entry) {
-		list_del(&c->entry);
-		kobject_del(&c->kobj);
-		kobject_put(&c->kobj);
-	}
-	if (cell->stats_kobj) {
-		kobject_del(cell->stats_kobj);
-		kobject_put(cell->stats_kobj);
-	}
-	kobject_del(&cell->kobj);
-	kobject_put(&cell->kobj);
-}
-
-static int jailhouse_cell_add_cpu(struct jailhouse_cell *cell, unsigned int cpu)
-{
-	struct jailhouse_cpu_kobj *c;
-	int err;
-
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return -ENOMEM;
-	c->cpu = cpu;
-	err = kobject_init_and_add(&c->kobj, &jailhouse_cpu_kobj_type,
-				   cell->stats_kobj, "cpu%u", cpu);
-	if (err) {
-		kobject_put(&c->kobj);
-		return err;
-	}
-	list_add_tail(&c->entry, &cell->cpus);
-	return 0;
+	spin_lock(&cpus_lock);
+	cpumask_copy(cpus, &cell->cpus_assigned);
+	spin_unlock(&cpus_lock);
 }
 
 /*
- * Create cells/0 for the root cell of @config. Called under
- * jailhouse_lock once every online CPU runs on the hypervisor.
+ * Bytes a cell descriptor and its arrays occupy. Unlike the 32-bit
+ * jailhouse_cell_config_size(), no count can make it wrap around.
  */
-int jailhouse_cell_create_root(const struct jailhouse_system *config)
+u64 jailhouse_cell_desc_size(const struct jailhouse_cell_desc *desc)
 {
-	const struct jailhouse_cell_desc *desc = &config->root_cell;
-	const u8 *cpu_set = (const u8 *)(config + 1);
+	return sizeof(*desc) + (u64)desc->cpu_set_size +
+		(u64)desc->num_memory_regions * sizeof(struct jailhouse_memory) +
+		(u64)desc->num_cache_regions * sizeof(struct jailhouse_cache) +
+		(u64)desc->num_irqchips * sizeof(struct jailhouse_irqchip) +
+		(u64)desc->num_pio_regions * sizeof(struct jailhouse_pio) +
+		(u64)desc->num_pci_devices * sizeof(struct jailhouse_pci_device) +
+		(u64)desc->num_pci_caps *
+			sizeof(struct jailhouse_pci_capability) +
+		(u64)desc->num_stream_ids * sizeof(__u32);
+}
+
+/* A hypercall's negative result as an errno for user space. */
+static int jailhouse_errno(long result)
+{
+	return result >= -MAX_ERRNO ? (int)result : -EIO;
+}
+
+static void jailhouse_cell_free(struct jailhouse_cell *cell)
+{
+	kfree(cell->memory_regions);
+	kfree(cell);
+}
+
+/* The release of a cell's kobject: the cell's last reference is gone. */
+void jailhouse_cell_release(struct kobject *kobj)
+{
+	jailhouse_cell_free(container_of(kobj, struct jailhouse_cell, kobj));
+}
+
+/*
+ * A new cell from a descriptor whose arrays are in memory behind it, not
+ * yet in sysfs nor in the cell list. *@foreign_cpus tells whether the
+ * CPU set names CPUs beyond this kernel's (nr_cpu_ids), which no cell
+ * can get from the root.
+ */
+static struct jailhouse_cell *
+jailhouse_cell_alloc(const struct jailhouse_cell_desc *desc, unsigned int id,
+		     bool *foreign_cpus)
+{
+	/* Bytes, little endian: bit n of byte b is CPU 8 * b + n. */
+	const u8 *cpu_set = (const u8 *)jailhouse_cell_cpu_set(desc);
 	struct jailhouse_cell *cell;
-	unsigned int cpu;
-	int err;
+	unsigned int bit;
+	u32 byte;
+	u64 cpu;
 
 	cell = kzalloc(sizeof(*cell), GFP_KERNEL);
 	if (!cell)
-		return -ENOMEM;
-	cell->id = JAILHOUSE_ROOT_CELL_ID;
-	INIT_LIST_HEAD(&cell->cpus);
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&cell->entry);
+	INIT_LIST_HEAD(&cell->cpu_kobjs);
+	cell->id = id;
 	/* The config's name need not be NUL-terminated. */
 	memcpy(cell->name, desc->name, JAILHOUSE_CELL_NAME_MAXLEN);
 	cell->name[JAILHOUSE_CELL_NAME_MAXLEN] = '\0';
-	for (cpu = 0; cpu < desc->cpu_set_size * 8 && cpu < nr_cpu_ids; cpu++)
-		if (cpu_set[cpu / 8] & (1 << (cpu % 8)))
-			cpumask_set_cpu(cpu, &cell->cpus_assigned);
+	cell->cpu_reset_address = desc->cpu_reset_address;
 
-	err = kobject_init_and_add(&cell->kobj, &jailhouse_cell_type, cells_dir,
-				   "%u", cell->id);
-	if (err) {
-		kobject_put(&cell->kobj);
-		return err;
+	*foreign_cpus = false;
+	for (byte = 0; byte < desc->cpu_set_size; byte++) {
+		for (bit = 0; bit < 8 && cpu_set[byte]; bit++) {
+			if (!(cpu_set[byte] & (1U << bit)))
+				continue;
+			cpu = (u64)byte * 8 + bit;
+			if (cpu < nr_cpu_ids)
+				cpumask_set_cpu(cpu, &cell->cpus_assigned);
+			else
+				*foreign_cpus = true;
+		}
 	}
-	cell->stats_kobj = kobject_create_and_add("statistics", &cell->kobj);
-	if (!cell->stats_kobj) {
-		err = -ENOMEM;
-		goto delete;
-	}
-	err = sysfs_create_group(cell->stats_kobj, &cell_stats_group);
-	if (err)
-		goto delete;
-	for_each_cpu(cpu, &cell->cpus_assigned) {
-		err = jailhouse_cell_add_cpu(cell, cpu);
-		if (err)
-			goto delete;
-	}
-	kobject_uevent(&cell->kobj, KOBJ_ADD);
-	root_cell = cell;
-	return 0;
 
-delete:
-	jailhouse_cell_delete(cell);
-	return err;
+	cell->num_memory_regions = desc->num_memory_regions;
+	cell->memory_regions = kmemdup(jailhouse_cell_mem_regions(desc),
+				       desc->num_memory_regions *
+				       sizeof(struct jailhouse_memory),
+				       GFP_KERNEL);
+	if (!cell->memory_regions) {
+		kfree(cell);
+		return ERR_PTR(-ENOMEM);
+	}
+	return cell;
+}
+
+/* The cell @id names, by number or (JAILHOUSE_CELL_ID_UNUSED) by name. */
+static struct jailhouse_cell *
+jailhouse_cell_find(const struct jailhouse_cell_id *id)
+{
+	struct jailhouse_cell *cell;
+
+	list_for_each_entry(cell, &cells, entry) {
+		if (id->id == JAILHOUSE_CELL_ID_UNUSED ?
+		    strcmp(cell->name, id->name) == 0 :
+		    id->id >= 0 && (unsigned int)id->id == cell->id)
+			return cell;
+	}
+	return NULL;
+}
+
+static struct jailhouse_cell *jailhouse_cell_find_name(const char *name)
+{
+	struct jailhouse_cell *cell;
+
+	list_for_each_entry(cell, &cells, entry)
+		if (strcmp(cell->name, name) == 0)
+			return cell;
+	return NULL;
+}
+
+/* The lowest id no cell holds; the root holds 0. */
+static unsigned int jailhouse_cell_free_id(void)
+{
+	struct jailhouse_cell *cell;
+	unsigned int id = JAILHOUSE_ROOT_CELL_ID + 1;
+
+retry:
+	list_for_each_entry(cell, &cells, entry) {
+		if (cell->id == id) {
+			id++;
+			goto retry;
+		}
+	}
+	return id;
 }
 
 /*
- * Remove cells/0; under jailhouse_lock while every online CPU still runs
- * on the hypervisor.
+ * Create cells/0 for the root cell of @config, with the CPUs of its
+ * config that entered the hypervisor (@cpus): like upstream v0.12, only
+ * those are the root's to lend and to take out at disable. Called under
+ * jailhouse_lock once every online CPU runs on the hypervisor.
+ */
+int jailhouse_cell_create_root(const struct jailhouse_system *config,
+			       const struct cpumask *cpus)
+{
+	struct jailhouse_cell *cell;
+	bool foreign_cpus;
+	unsigned int cpu;
+	int err;
+
+	cell = jailhouse_cell_alloc(&config->root_cell, JAILHOUSE_ROOT_CELL_ID,
+				    &foreign_cpus);
+	if (IS_ERR(cell))
+		return PTR_ERR(cell);
+	cpumask_and(&cell->cpus_assigned, &cell->cpus_assigned, cpus);
+
+	err = jailhouse_sysfs_cell_create(cell);
+	if (err)
+		return err;
+	for_each_cpu(cpu, &cell->cpus_assigned) {
+		err = jailhouse_sysfs_cell_add_cpu(cell, cpu);
+		if (err) {
+			jailhouse_sysfs_cell_delete(cell);
+			return err;
+		}
+	}
+	list_add(&cell->entry, &cells);
+	jailhouse_sysfs_cell_register(cell);
+	jailhouse_root_cell = cell;
+	return 0;
+}
+
+/*
+ * Remove the root cell; under jailhouse_lock, after every non-root cell is
+ * gone and while every online CPU still runs on the hypervisor.
  */
 void jailhouse_cell_delete_root(void)
 {
-	if (!root_cell)
+	if (!jailhouse_root_cell)
 		return;
-	jailhouse_cell_delete(root_cell);
-	root_cell = NULL;
+	list_del(&jailhouse_root_cell->entry);
+	jailhouse_sysfs_cell_delete(jailhouse_root_cell);
+	jailhouse_root_cell = NULL;
 }
 
-int jailhouse_cells_init(struct device *dev)
+/*
+ * Give the cell's cpu<n> statistics back to the root and remove the
+ * cell's directory, which frees the cell.
+ */
+static void jailhouse_cell_delete(struct jailhouse_cell *cell)
 {
-	cells_dir = kobject_create_and_add("cells", &dev->kobj);
-	return cells_dir ? 0 : -ENOMEM;
+	list_del(&cell->entry);
+	jailhouse_sysfs_cell_return_cpus(cell, jailhouse_root_cell);
+	jailhouse_sysfs_cell_delete(cell);
 }
 
-void jailhouse_cells_exit(void)
+/* Boot Linux again on the CPUs it gave up for the cell. */
+static void jailhouse_cell_online_cpus(struct jailhouse_cell *cell)
 {
-	kobject_put(cells_dir);
-	cells_dir = NULL;
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &cell->cpus_offlined) {
+		if (add_cpu(cpu) < 0)
+			pr_err("Jailhouse: failed to bring CPU %u back online\n",
+			       cpu);
+		cpumask_clear_cpu(cpu, &cell->cpus_offlined);
+	}
+}
+
+/* Move the cell's CPUs between the root's set and the cell's. */
+static void jailhouse_cell_take_cpus(struct jailhouse_cell *cell)
+{
+	spin_lock(&cpus_lock);
+	cpumask_andnot(&jailhouse_root_cell->cpus_assigned,
+		       &jailhouse_root_cell->cpus_assigned,
+		       &cell->cpus_assigned);
+	spin_unlock(&cpus_lock);
+}
+
+static void jailhouse_cell_return_cpus(struct jailhouse_cell *cell)
+{
+	spin_lock(&cpus_lock);
+	cpumask_or(&jailhouse_root_cell->cpus_assigned,
+		   &jailhouse_root_cell->cpus_assigned, &cell->cpus_assigned);
+	spin_unlock(&cpus_lock);
+}
+
+/* Check a cell config of @size bytes as upstream does, and its size. */
+static int jailhouse_cell_config_check(const struct jailhouse_cell_desc *config,
+				       u32 size)
+{
+	u64 needed;
+
+	if (memcmp(config->signature, JAILHOUSE_CELL_DESC_SIGNATURE,
+		   sizeof(config->signature)) != 0) {
+		pr_err("jailhouse: Not a cell configuration\n");
+		return -EINVAL;
+	}
+	if (config->revision != JAILHOUSE_CONFIG_REVISION) {
+		pr_err("jailhouse: Configuration revision mismatch\n");
+		return -EINVAL;
+	}
+	/* The hypervisor reads as much as the descriptor announces. */
+	needed = jailhouse_cell_desc_size(config);
+	if (needed > size) {
+		pr_err("jailhouse: Cell configuration truncated (%u bytes, descriptor needs %llu)\n",
+		       size, needed);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int jailhouse_cmd_cell_create(struct jailhouse_cell_create __user *arg)
+{
+	struct jailhouse_cell_create params;
+	struct jailhouse_cell_desc *config;
+	struct jailhouse_cell *cell;
+	bool foreign_cpus;
+	unsigned int cpu;
+	long result;
+	int err;
+
+	if (copy_from_user(&params, arg, sizeof(params)))
+		return -EFAULT;
+	if (params.config_size < sizeof(*config)) {
+		pr_err("jailhouse: Not a cell configuration\n");
+		return -EINVAL;
+	}
+	/*
+	 * memdup_user() allocates with kmalloc(): physically contiguous, so
+	 * the hypervisor can read the whole config at its __pa(). It copies
+	 * the config during the hypercall; this copy goes afterwards.
+	 */
+	config = memdup_user(u64_to_user_ptr(params.config_address),
+			     params.config_size);
+	if (IS_ERR(config))
+		return PTR_ERR(config);
+	err = jailhouse_cell_config_check(config, params.config_size);
+	if (err)
+		goto free_config;
+	config->name[JAILHOUSE_CELL_NAME_MAXLEN] = '\0';
+	/* A cell that is to use the console must be allowed to. */
+	if (config->flags & JAILHOUSE_CELL_VIRTUAL_CONSOLE_ACTIVE)
+		config->flags |= JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED;
+
+	if (mutex_lock_interruptible(&jailhouse_lock) != 0) {
+		err = -EINTR;
+		goto free_config;
+	}
+	err = -EINVAL;
+	if (!jailhouse_enabled)
+		goto unlock;
+	err = -EEXIST;
+	if (jailhouse_cell_find_name(config->name))
+		goto unlock;
+
+	cell = jailhouse_cell_alloc(config, jailhouse_cell_free_id(),
+				    &foreign_cpus);
+	if (IS_ERR(cell)) {
+		err = PTR_ERR(cell);
+		goto unlock;
+	}
+	/* Only the root's CPUs can be given, and a cell needs one. */
+	if (foreign_cpus || !cpumask_subset(&cell->cpus_assigned,
+					    &jailhouse_root_cell->cpus_assigned))
+		err = -EBUSY;
+	else if (cpumask_empty(&cell->cpus_assigned))
+		err = -EINVAL;
+	else
+		err = 0;
+	if (err) {
+		jailhouse_cell_free(cell);
+		goto unlock;
+	}
+	config->id = cell->id;
+
+	err = jailhouse_sysfs_cell_create(cell);
+	if (err)
+		goto unlock;	/* the cell is gone with its kobject */
+	for_each_cpu(cpu, &cell->cpus_assigned) {
+		err = jailhouse_sysfs_cell_take_cpu(cell, jailhouse_root_cell,
+						    cpu);
+		if (err)
+			goto delete_cell;
+	}
+
+	/*
+	 * A CPU the user took offline is parked in the hypervisor already;
+	 * it comes back offline when the cell goes. remove_cpu() returns 1
+	 * if the CPU went offline meanwhile.
+	 */
+	for_each_cpu(cpu, &cell->cpus_assigned) {
+		if (!cpu_online(cpu))
+			continue;
+		err = remove_cpu(cpu);
+		if (err < 0)
+			goto online_cpus;
+		if (err == 0)
+			cpumask_set_cpu(cpu, &cell->cpus_offlined);
+	}
+	jailhouse_cell_take_cpus(cell);
+
+	result = jailhouse_call_arg1(JAILHOUSE_HC_CELL_CREATE, __pa(config));
+	if (result < 0) {
+		err = jailhouse_errno(result);
+		goto return_cpus;
+	}
+
+	list_add_tail(&cell->entry, &cells);
+	jailhouse_sysfs_cell_register(cell);
+	pr_info("Created Jailhouse cell \"%s\"\n", config->name);
+	err = 0;
+
+unlock:
+	mutex_unlock(&jailhouse_lock);
+free_config:
+	kfree(config);
+	return err;
+
+return_cpus:
+	jailhouse_cell_return_cpus(cell);
+online_cpus:
+	jailhouse_cell_online_cpus(cell);
+delete_cell:
+	jailhouse_cell_delete(cell);
+	goto unlock;
+}
+
+/*
+ * Take jailhouse_lock and look up the non-root cell @id names. On success
+ * the caller holds the lock.
+ */
+static int jailhouse_cell_get(struct jailhouse_cell_id *id,
+			      struct jailhouse_cell **cellp)
+{
+	struct jailhouse_cell *cell;
+	int err;
+
+	id->name[JAILHOUSE_CELL_ID_NAMELEN - 1] = '\0';
+	if (mutex_lock_interruptible(&jailhouse_lock) != 0)
+		return -EINTR;
+	if (!jailhouse_enabled) {
+		err = -EINVAL;
+		goto unlock;
+	}
+	cell = jailhouse_cell_find(id);
+	if (!cell) {
+		err = -ENOENT;
+		goto unlock;
+	}
+	/* The root cell comes and goes with enable and disable only. */
+	if (cell == jailhouse_root_cell) {
+		err = -EINVAL;
+		goto unlock;
+	}
+	*cellp = cell;
+	return 0;
+
+unlock:
+	mutex_unlock(&jailhouse_lock);
+	return err;
+}
+
+static int jailhouse_load_image(const struct jailhouse_cell *cell,
+				const struct jailhouse_preload_image __user *uimage)
+{
+	const struct jailhouse_memory *mem = NULL, *region;
+	struct jailhouse_preload_image image;
+	u64 offset, phys, page_offs, map_size;
+	unsigned int n;
+	void *map;
+	int err = 0;
+
+	if (copy_from_user(&image, uimage, sizeof(image)))
+		return -EFAULT;
+	if (image.size == 0)
+		return 0;
+
+	/* As upstream: the first region holding the target address decides. */
+	for (n = 0; n < cell->num_memory_regions && !mem; n++) {
+		region = &cell->memory_regions[n];
+		if (image.target_address >= region->virt_start &&
+		    image.target_address - region->virt_start < region->size)
+			mem = region;
+	}
+	if (!mem)
+		return -EINVAL;
+	offset = image.target_address - mem->virt_start;
+	if (image.size > mem->size - offset ||
+	    (mem->flags & JAILHOUSE_LOAD_FLAGS) != JAILHOUSE_LOAD_FLAGS)
+		return -EINVAL;
+
+	phys = mem->phys_start + offset;
+	page_offs = offset_in_page(phys);
+	map_size = PAGE_ALIGN(image.size + page_offs);
+	/* Only a region the hypervisor should have refused gets here. */
+	if (map_size < image.size)
+		return -EINVAL;
+	map = memremap(phys - page_offs, map_size, MEMREMAP_WB);
+	if (!map) {
+		pr_err("jailhouse: Unable to map cell RAM at %08llx for image loading\n",
+		       phys);
+		return -EBUSY;
+	}
+	if (copy_from_user(map + page_offs,
+			   u64_to_user_ptr(image.source_address), image.size))
+		err = -EFAULT;
+	/*
+	 * The cell starts with its MMU and caches off: what was written must
+	 * be in memory, and no stale instructions may be cached for it.
+	 */
+	jailhouse_clean_dcache_poc(map + page_offs, image.size);
+	jailhouse_invalidate_icache(map + page_offs, image.size);
+	memunmap(map);
+	return err;
+}
+
+int jailhouse_cmd_cell_load(struct jailhouse_cell_load __user *arg)
+{
+	const struct jailhouse_preload_image __user *image = arg->image;
+	struct jailhouse_cell_load load;
+	struct jailhouse_cell *cell;
+	long result;
+	u32 n;
+	int err;
+
+	if (copy_from_user(&load, arg, sizeof(load)))
+		return -EFAULT;
+	err = jailhouse_cell_get(&load.cell_id, &cell);
+	if (err)
+		return err;
+
+	/* Stops the cell and lends its loadable regions to the root. */
+	result = jailhouse_call_arg1(JAILHOUSE_HC_CELL_SET_LOADABLE, cell->id);
+	if (result < 0) {
+		err = jailhouse_errno(result);
+		goto unlock;
+	}
+	/* No images: "jailhouse cell shutdown". */
+	for (n = 0; n < load.num_preload_images; n++) {
+		err = jailhouse_load_image(cell, &image[n]);
+		if (err)
+			break;
+	}
+
+unlock:
+	mutex_unlock(&jailhouse_lock);
+	return err;
+}
+
+int jailhouse_cmd_cell_start(struct jailhouse_cell_id __user *arg)
+{
+	struct jailhouse_cell_id id;
+	struct jailhouse_cell *cell;
+	long result;
+	int err;
+
+	if (copy_from_user(&id, arg, sizeof(id)))
+		return -EFAULT;
+	err = jailhouse_cell_get(&id, &cell);
+	if (err)
+		return err;
+	result = jailhouse_call_arg1(JAILHOUSE_HC_CELL_START, cell->id);
+	mutex_unlock(&jailhouse_lock);
+	return result < 0 ? jailhouse_errno(result) : 0;
+}
+
+/*
+ * Destroy a non-root cell in the hypervisor, then give its CPUs back to
+ * Linux and the root cell. If the hypervisor refuses, nothing changes.
+ */
+static int jailhouse_cell_destroy(struct jailhouse_cell *cell)
+{
+	long result;
+
+	result = jailhouse_call_arg1(JAILHOUSE_HC_CELL_DESTROY, cell->id);
+	if (result < 0)
+		return jailhouse_errno(result);
+
+	jailhouse_cell_return_cpus(cell);
+	jailhouse_cell_online_cpus(cell);
+	pr_info("Destroyed Jailhouse cell \"%s\"\n", cell->name);
+	jailhouse_cell_delete(cell);
+	return 0;
+}
+
+int jailhouse_cmd_cell_destroy(struct jailhouse_cell_id __user *arg)
+{
+	struct jailhouse_cell_id id;
+	struct jailhouse_cell *cell;
+	int err;
+
+	if (copy_from_user(&id, arg, sizeof(id)))
+		return -EFAULT;
+	err = jailhouse_cell_get(&id, &cell);
+	if (err)
+		return err;
+	err = jailhouse_cell_destroy(cell);
+	mutex_unlock(&jailhouse_lock);
+	return err;
+}
+
+/* Destroy every non-root cell, for disable; under jailhouse_lock. */
+int jailhouse_cell_destroy_non_root(void)
+{
+	struct jailhouse_cell *cell, *tmp;
+	int err;
+
+	list_for_each_entry_safe(cell, tmp, &cells, entry) {
+		if (cell == jailhouse_root_cell)
+			continue;
+		err = jailhouse_cell_destroy(cell);
+		if (err) {
+			pr_err("Jailhouse: failed to destroy cell \"%s\"\n",
+			       cell->name);
+			return err;
+		}
+	}
+	return 0;
 }

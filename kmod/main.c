@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * jailhouse-rs driver: module entry, the /dev/jailhouse misc device and its
- * ioctl dispatch, and enabling/disabling the hypervisor.
+ * ioctl dispatch, and enabling/disabling the hypervisor. Cells are cell.c's.
  *
  * The hypervisor is entered through the Linux hyp stub (ARCHITECTURE.md
  * section 3): HVC_SOFT_RESTART makes the stub branch to the image's entry
@@ -46,7 +46,10 @@ struct jailhouse_virt_console *jailhouse_console_page;
 /* The running hypervisor's memory; valid while jailhouse_enabled. */
 static void *hypervisor_mem;
 static struct resource *hypervisor_mem_res;
-/* CPUs that entered the hypervisor. */
+/*
+ * CPUs that entered the hypervisor during enable. Afterwards the root
+ * cell's CPU set says which CPUs run Linux on the hypervisor.
+ */
 static struct cpumask entered_cpus;
 
 struct jailhouse_entry_args {
@@ -114,8 +117,12 @@ static int jailhouse_check_el2(void)
 	return 0;
 }
 
-/* Clean the data cache over [addr, addr + size) to the point of coherency. */
-static void jailhouse_clean_dcache_poc(void *addr, size_t size)
+/*
+ * Clean the data cache over [addr, addr + size) to the point of coherency,
+ * for a reader with its caches off (the hypervisor at entry, a starting
+ * cell). The kernel's PoC helpers are not exported on every kernel line.
+ */
+void jailhouse_clean_dcache_poc(void *addr, size_t size)
 {
 	unsigned long line = 4UL << ((read_cpuid_cachetype() >> 16) & 0xf);
 	unsigned long p = (unsigned long)addr & ~(line - 1);
@@ -124,6 +131,24 @@ static void jailhouse_clean_dcache_poc(void *addr, size_t size)
 	for (; p < end; p += line)
 		asm volatile("dc cvac, %0" : : "r"(p) : "memory");
 	dsb(sy);
+}
+
+/*
+ * Invalidate the instruction caches of the inner shareable domain over
+ * [addr, addr + size), after new code was written there and cleaned to
+ * the point of coherency (upstream's flush_icache_range() does the same
+ * for cell images).
+ */
+void jailhouse_invalidate_icache(void *addr, size_t size)
+{
+	unsigned long line = 4UL << (read_cpuid_cachetype() & 0xf);
+	unsigned long p = (unsigned long)addr & ~(line - 1);
+	unsigned long end = (unsigned long)addr + size;
+
+	for (; p < end; p += line)
+		asm volatile("ic ivau, %0" : : "r"(p) : "memory");
+	dsb(ish);
+	isb();
 }
 
 /* Runs on the CPU to enter, with interrupts off. */
@@ -204,15 +229,8 @@ jailhouse_get_config(struct jailhouse_system __user *arg, size_t *size)
 		return ERR_PTR(-EINVAL);
 	}
 
-	/* Computed in 64 bits: the 32-bit counts cannot overflow it. */
-	config_size = sizeof(header) + (u64)root->cpu_set_size +
-		(u64)root->num_memory_regions * sizeof(struct jailhouse_memory) +
-		(u64)root->num_cache_regions * sizeof(struct jailhouse_cache) +
-		(u64)root->num_irqchips * sizeof(struct jailhouse_irqchip) +
-		(u64)root->num_pio_regions * sizeof(struct jailhouse_pio) +
-		(u64)root->num_pci_devices * sizeof(struct jailhouse_pci_device) +
-		(u64)root->num_pci_caps * sizeof(struct jailhouse_pci_capability) +
-		(u64)root->num_stream_ids * sizeof(__u32);
+	config_size = sizeof(header) - sizeof(header.root_cell) +
+		      jailhouse_cell_desc_size(root);
 	if (config_size > JAILHOUSE_MAX_CONFIG) {
 		pr_err("jailhouse: Configuration too large (%llu bytes)\n",
 		       config_size);
@@ -372,7 +390,7 @@ static int jailhouse_cmd_enable(struct jailhouse_system __user *arg)
 	}
 	/* Hypercalls from sysfs are safe now: every online CPU entered. */
 	if (!err) {
-		err = jailhouse_cell_create_root(config);
+		err = jailhouse_cell_create_root(config, &entered_cpus);
 		if (err)
 			pr_err("jailhouse: Cannot create the root cell's sysfs directory: %d\n",
 			       err);
@@ -436,9 +454,20 @@ static int jailhouse_cmd_disable(void)
 	if (!jailhouse_enabled)
 		goto unlock;
 
+	/* Before cpus_read_lock(): destroying a cell brings CPUs online. */
+	err = jailhouse_cell_destroy_non_root();
+	if (err)
+		goto unlock;
+
 	cpus_read_lock();
-	/* A CPU that went offline meanwhile would stay behind. */
-	if (!cpumask_equal(&entered_cpus, cpu_online_mask)) {
+	/*
+	 * Every root CPU must leave through DISABLE on itself: one the user
+	 * took offline would stay parked in the hypervisor. Upstream compares
+	 * num_online_cpus() with the root's CPU count; equal sets imply that,
+	 * and only root CPUs can be online.
+	 */
+	if (!cpumask_equal(&jailhouse_root_cell->cpus_assigned,
+			   cpu_online_mask)) {
 		cpus_read_unlock();
 		err = -EBUSY;
 		goto unlock;
@@ -449,7 +478,7 @@ static int jailhouse_cmd_disable(void)
 	 * hypervisor.
 	 */
 	jailhouse_cell_delete_root();
-	err = jailhouse_leave_cpus(&entered_cpus, result);
+	err = jailhouse_leave_cpus(cpu_online_mask, result);
 	cpus_read_unlock();
 	if (err)
 		goto unlock;
@@ -458,7 +487,6 @@ static int jailhouse_cmd_disable(void)
 		jailhouse_console_save(jailhouse_console_page);
 	jailhouse_enabled = false;
 	jailhouse_console_page = NULL;
-	cpumask_clear(&entered_cpus);
 	memunmap(hypervisor_mem);
 	hypervisor_mem = NULL;
 	release_mem_region(hypervisor_mem_res->start,
@@ -481,8 +509,15 @@ static long jailhouse_ioctl(struct file *file, unsigned int ioctl,
 		return jailhouse_cmd_enable((struct jailhouse_system __user *)arg);
 	case JAILHOUSE_DISABLE:
 		return jailhouse_cmd_disable();
+	case JAILHOUSE_CELL_CREATE:
+		return jailhouse_cmd_cell_create((struct jailhouse_cell_create __user *)arg);
+	case JAILHOUSE_CELL_LOAD:
+		return jailhouse_cmd_cell_load((struct jailhouse_cell_load __user *)arg);
+	case JAILHOUSE_CELL_START:
+		return jailhouse_cmd_cell_start((struct jailhouse_cell_id __user *)arg);
+	case JAILHOUSE_CELL_DESTROY:
+		return jailhouse_cmd_cell_destroy((struct jailhouse_cell_id __user *)arg);
 	default:
-		/* Cell management comes with non-root cell support. */
 		return -EINVAL;
 	}
 }

@@ -16,6 +16,9 @@ pub const ROOT_CELL_ID: u64 = 0;
 
 /// Hypervisor state a hypercall may read or act on.
 pub trait Context {
+    /// Whether the caller runs in the root cell (only the root manages
+    /// cells and disables the hypervisor).
+    fn is_root(&self) -> bool;
     /// Value of a `HYPERVISOR_GET_INFO` kind.
     fn info(&self, kind: InfoKind) -> u64;
     /// State of logical CPU `cpu`, or `None` if the hypervisor does not
@@ -28,6 +31,16 @@ pub trait Context {
     fn console_permitted(&self) -> bool;
     /// Write one byte to the debug console.
     fn putc(&self, byte: u8);
+    /// `CELL_GET_STATE` of non-root cell `id`.
+    fn cell_state(&self, id: u64) -> Result<u32, Errno>;
+    /// `CELL_CREATE` from the config at guest-physical `config_pa`.
+    fn cell_create(&self, config_pa: u64) -> Result<(), Errno>;
+    /// `CELL_START` of non-root cell `id`.
+    fn cell_start(&self, id: u64) -> Result<(), Errno>;
+    /// `CELL_SET_LOADABLE` of non-root cell `id`.
+    fn cell_set_loadable(&self, id: u64) -> Result<(), Errno>;
+    /// `CELL_DESTROY` of non-root cell `id`.
+    fn cell_destroy(&self, id: u64) -> Result<(), Errno>;
 }
 
 /// What the caller must do after a hypercall.
@@ -43,11 +56,31 @@ fn err(e: Errno) -> Outcome {
     Outcome::Return(e.to_result())
 }
 
-/// Dispatch hypercall `code` with arguments `arg1`, `arg2` issued by the
-/// root cell (the only cell this hypervisor runs so far).
+fn done(result: Result<(), Errno>) -> Outcome {
+    Outcome::Return(result.map_or_else(Errno::to_result, |()| 0))
+}
+
+/// Dispatch hypercall `code` with arguments `arg1`, `arg2` issued by a
+/// CPU of the cell `ctx` describes.
 pub fn dispatch(ctx: &dyn Context, code: u64, arg1: u64, arg2: u64) -> Outcome {
     let Ok(call) = Hypercall::try_from(code) else {
         return err(Errno::NoSys);
+    };
+    let management = matches!(
+        call,
+        Hypercall::Disable
+            | Hypercall::CellCreate
+            | Hypercall::CellStart
+            | Hypercall::CellSetLoadable
+            | Hypercall::CellDestroy
+            | Hypercall::CellGetState
+    );
+    if management && !ctx.is_root() {
+        return err(Errno::Perm);
+    }
+    let cell = |id: u64, op: fn(&dyn Context, u64) -> Result<(), Errno>| match id {
+        ROOT_CELL_ID => err(Errno::Inval),
+        id => done(op(ctx, id)),
     };
     match call {
         Hypercall::Disable => Outcome::Disable,
@@ -59,7 +92,9 @@ pub fn dispatch(ctx: &dyn Context, code: u64, arg1: u64, arg2: u64) -> Outcome {
             ROOT_CELL_ID => Outcome::Return(i64::from(
                 jailhouse_abi::hypercall::CellState::Running.value(),
             )),
-            _ => err(Errno::NoEnt),
+            id => ctx
+                .cell_state(id)
+                .map_or_else(err, |state| Outcome::Return(i64::from(state))),
         },
         Hypercall::CpuGetInfo => {
             let Ok(info) = CpuInfo::try_from(arg2) else {
@@ -78,11 +113,10 @@ pub fn dispatch(ctx: &dyn Context, code: u64, arg1: u64, arg2: u64) -> Outcome {
             ctx.putc(arg1 as u8);
             Outcome::Return(0)
         }
-        // Non-root cells do not exist yet in this hypervisor.
-        Hypercall::CellCreate
-        | Hypercall::CellStart
-        | Hypercall::CellSetLoadable
-        | Hypercall::CellDestroy => err(Errno::NoSys),
+        Hypercall::CellCreate => done(ctx.cell_create(arg1)),
+        Hypercall::CellStart => cell(arg1, |c, id| c.cell_start(id)),
+        Hypercall::CellSetLoadable => cell(arg1, |c, id| c.cell_set_loadable(id)),
+        Hypercall::CellDestroy => cell(arg1, |c, id| c.cell_destroy(id)),
     }
 }
 
@@ -97,10 +131,39 @@ mod tests {
     struct Fake {
         cpus: u64,
         permitted: bool,
+        root: bool,
         out: RefCell<Vec<u8>>,
+        calls: RefCell<Vec<(&'static str, u64)>>,
     }
 
     impl Context for Fake {
+        fn is_root(&self) -> bool {
+            self.root
+        }
+        fn cell_state(&self, id: u64) -> Result<u32, Errno> {
+            self.calls.borrow_mut().push(("state", id));
+            if id == 1 {
+                Ok(2)
+            } else {
+                Err(Errno::NoEnt)
+            }
+        }
+        fn cell_create(&self, pa: u64) -> Result<(), Errno> {
+            self.calls.borrow_mut().push(("create", pa));
+            Err(Errno::Exist)
+        }
+        fn cell_start(&self, id: u64) -> Result<(), Errno> {
+            self.calls.borrow_mut().push(("start", id));
+            Ok(())
+        }
+        fn cell_set_loadable(&self, id: u64) -> Result<(), Errno> {
+            self.calls.borrow_mut().push(("loadable", id));
+            Ok(())
+        }
+        fn cell_destroy(&self, id: u64) -> Result<(), Errno> {
+            self.calls.borrow_mut().push(("destroy", id));
+            Err(Errno::Perm)
+        }
         fn info(&self, kind: InfoKind) -> u64 {
             100 + kind.value() as u64
         }
@@ -122,7 +185,9 @@ mod tests {
         Fake {
             cpus: 4,
             permitted,
+            root: true,
             out: RefCell::new(Vec::new()),
+            calls: RefCell::new(Vec::new()),
         }
     }
 
@@ -132,9 +197,47 @@ mod tests {
         assert_eq!(dispatch(&ctx, 0, 0, 0), Outcome::Disable);
         assert_eq!(dispatch(&ctx, 9, 0, 0), Outcome::Return(-38));
         assert_eq!(dispatch(&ctx, u64::MAX, 0, 0), Outcome::Return(-38));
-        for code in 1..=4 {
-            assert_eq!(dispatch(&ctx, code, 0, 0), Outcome::Return(-38));
+    }
+
+    #[test]
+    fn cell_management_from_the_root() {
+        let ctx = fake(true);
+        assert_eq!(dispatch(&ctx, 1, 0x4000_1000, 0), Outcome::Return(-17));
+        assert_eq!(dispatch(&ctx, 2, 1, 0), Outcome::Return(0));
+        assert_eq!(dispatch(&ctx, 3, 1, 0), Outcome::Return(0));
+        assert_eq!(dispatch(&ctx, 4, 1, 0), Outcome::Return(-1));
+        assert_eq!(dispatch(&ctx, 6, 1, 0), Outcome::Return(2));
+        assert_eq!(dispatch(&ctx, 6, 7, 0), Outcome::Return(-2));
+        // The root cell itself cannot be started, loaded or destroyed.
+        for code in 2..=4 {
+            assert_eq!(dispatch(&ctx, code, 0, 0), Outcome::Return(-22));
         }
+        assert_eq!(
+            *ctx.calls.borrow(),
+            [
+                ("create", 0x4000_1000),
+                ("start", 1),
+                ("loadable", 1),
+                ("destroy", 1),
+                ("state", 1),
+                ("state", 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn non_root_cells_may_not_manage() {
+        let mut ctx = fake(true);
+        ctx.root = false;
+        for code in [0, 1, 2, 3, 4, 6] {
+            assert_eq!(
+                dispatch(&ctx, code, 1, 0),
+                Outcome::Return(-1),
+                "code {code}"
+            );
+        }
+        assert!(ctx.calls.borrow().is_empty());
+        assert_eq!(dispatch(&ctx, 5, 0, 0), Outcome::Return(100));
     }
 
     #[test]
@@ -150,10 +253,10 @@ mod tests {
     }
 
     #[test]
-    fn cell_state_of_root_only() {
+    fn root_cell_is_always_running() {
         let ctx = fake(true);
         assert_eq!(dispatch(&ctx, 6, 0, 0), Outcome::Return(0));
-        assert_eq!(dispatch(&ctx, 6, 1, 0), Outcome::Return(-2));
+        assert!(ctx.calls.borrow().is_empty());
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub const HYPERVISOR_BASE: u64 = 0x0000_ffff_c020_0000;
 /// pages above it, and the per-CPU state page. The driver reserves
 /// `max_cpus` times this behind the image, as announced in the image
 /// header.
-pub const PERCPU_PAGES: usize = 4;
+pub const PERCPU_PAGES: usize = 6;
 
 /// Bytes of per-CPU data per CPU (`percpu_size` in the image header).
 pub const PERCPU_SIZE: usize = PERCPU_PAGES * PAGE_SIZE;
@@ -28,7 +28,7 @@ pub const PERCPU_GUARD_OFFSET: usize = 0;
 pub const PERCPU_STACK_OFFSET: usize = PAGE_SIZE;
 
 /// Bytes of EL2 stack per CPU.
-pub const STACK_SIZE: usize = 2 * PAGE_SIZE;
+pub const STACK_SIZE: usize = 4 * PAGE_SIZE;
 
 /// Offset of the per-CPU state page inside a CPU's per-CPU area; the stack
 /// top is right below it.
@@ -48,6 +48,20 @@ pub const MAX_HYPERVISOR_MEMORY: u64 = 32 << 20;
 
 // The guard page lies below the stack, and the UART window below the image
 // in the same level-2 table (paging.rs relies on both).
+/// EL2 window of the GIC frames (2 MiB device blocks covering the
+/// distributor and the redistributors, or GICv2's GICD/GICC/GICH).
+pub const GIC_WINDOW_BASE: u64 = 0x0000_ffff_d000_0000;
+
+/// Size of [`GIC_WINDOW_BASE`]'s window.
+pub const GIC_WINDOW_SIZE: u64 = 16 << 20;
+
+/// EL2 window of 4 KiB pages mapped on demand (a cell config in root
+/// memory while a cell is created).
+pub const TEMP_WINDOW_BASE: u64 = 0x0000_ffff_e000_0000;
+
+/// Pages in [`TEMP_WINDOW_BASE`]'s window (one level-3 table).
+pub const TEMP_WINDOW_PAGES: usize = 512;
+
 const _: () = assert!(PERCPU_GUARD_OFFSET + PAGE_SIZE <= PERCPU_STACK_OFFSET);
 const _: () = assert!(UART_BASE + BLOCK_SIZE_2M <= HYPERVISOR_BASE);
 

@@ -11,10 +11,14 @@
 #![cfg_attr(not(test), no_std)]
 
 pub mod arch;
+#[cfg(target_arch = "aarch64")]
+mod cell;
 pub mod console;
 #[cfg(target_arch = "aarch64")]
 mod hv;
 pub mod hypercall;
+#[cfg(target_arch = "aarch64")]
+mod irqchip;
 pub mod layout;
 pub mod page_pool;
 pub mod paging;
@@ -23,6 +27,7 @@ pub mod stage2;
 pub mod stats;
 pub mod sync;
 pub mod trap;
+pub mod vgic;
 
 #[cfg(target_os = "none")]
 mod panic;

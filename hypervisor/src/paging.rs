@@ -19,7 +19,10 @@
 //! (no formatting, no trait objects: nothing that holds link-time
 //! addresses).
 
-use crate::layout::{BLOCK_SIZE_2M, HYPERVISOR_BASE, MAX_HYPERVISOR_MEMORY, PAGE_SIZE, UART_BASE};
+use crate::layout::{
+    BLOCK_SIZE_2M, GIC_WINDOW_BASE, GIC_WINDOW_SIZE, HYPERVISOR_BASE, MAX_HYPERVISOR_MEMORY,
+    PAGE_SIZE, TEMP_WINDOW_BASE, UART_BASE,
+};
 
 /// Entries per table.
 pub const ENTRIES: usize = 512;
@@ -40,8 +43,10 @@ pub const TABLE_L1_IDENTITY: usize = 2;
 pub const TABLE_L2_HIGH: usize = 3;
 /// Index of the first level-3 table of the hypervisor memory.
 pub const TABLE_L3_FIRST: usize = 4;
+/// Index of the level-3 table of the temporary window.
+pub const TABLE_L3_TEMP: usize = TABLE_L3_FIRST + MAX_L3_TABLES;
 /// Number of boot tables (contiguous pages, in the order above).
-pub const BOOT_TABLES: usize = TABLE_L3_FIRST + MAX_L3_TABLES;
+pub const BOOT_TABLES: usize = TABLE_L3_TEMP + 1;
 
 pub(crate) const DESC_VALID: u64 = 1 << 0;
 /// Bit 1: table (levels 0–2) or page (level 3) rather than block.
@@ -154,6 +159,8 @@ pub fn build_boot_tables(
             normal_page_desc(hv_pa + (p * PAGE_SIZE) as u64);
     }
 
+    tables[TABLE_L2_HIGH][index(TEMP_WINDOW_BASE, 2)] = table_desc(table_pa(TABLE_L3_TEMP));
+
     tables[TABLE_L0][index(entry_pa, 0)] = table_desc(table_pa(TABLE_L1_IDENTITY));
     tables[TABLE_L1_IDENTITY][index(entry_pa, 1)] = normal_block_desc(entry_pa & !((1 << 30) - 1));
     Ok(())
@@ -165,6 +172,31 @@ pub fn map_uart(l2_high: &mut Table, uart_pa: u64) -> u64 {
     let offset = uart_pa & (BLOCK_SIZE_2M - 1);
     l2_high[index(UART_BASE, 2)] = device_block_desc(uart_pa - offset);
     UART_BASE + offset
+}
+
+/// Map the 2 MiB blocks covering physical `[start, end)` as device
+/// memory into the GIC window; returns the physical address that the
+/// window's first byte maps, or `None` if the range does not fit.
+pub fn map_gic_window(l2_high: &mut Table, start: u64, end: u64) -> Option<u64> {
+    let base = start & !(BLOCK_SIZE_2M - 1);
+    if end <= start || end - base > GIC_WINDOW_SIZE || end > 1 << 48 {
+        return None;
+    }
+    let first = index(GIC_WINDOW_BASE, 2);
+    let mut pa = base;
+    let mut slot = first;
+    while pa < end {
+        l2_high[slot] = device_block_desc(pa);
+        pa += BLOCK_SIZE_2M;
+        slot += 1;
+    }
+    Some(base)
+}
+
+/// Level-3 descriptor of a normal write-back, never executable page
+/// (the temporary window).
+pub const fn temp_page_desc(pa: u64) -> u64 {
+    normal_page_desc(pa) | XN
 }
 
 /// Where the level-3 entry of hypervisor virtual address `va` lives:
@@ -329,5 +361,41 @@ mod tests {
         );
         assert_eq!(l3_slot(HYPERVISOR_BASE + HV_SIZE, HV_SIZE), None);
         assert_eq!(l3_slot(HYPERVISOR_BASE - 1, HV_SIZE), None);
+    }
+
+    #[test]
+    fn gic_window_covers_the_frames() {
+        let mut tables = built(HV_PA, HV_SIZE, 0x4000_0000);
+        let l2 = &mut tables[TABLE_L2_HIGH];
+        // QEMU virt: GICD 0x08000000, four redistributors up to 0x08120000.
+        assert_eq!(
+            map_gic_window(l2, 0x0800_0000, 0x0812_0000),
+            Some(0x0800_0000)
+        );
+        let (pa, desc) = walk(&tables, GIC_WINDOW_BASE + 0xa_0008).expect("mapped");
+        assert_eq!(pa, 0x080a_0008);
+        assert_eq!(desc & (7 << 2), 1 << 2, "device memory");
+        assert_eq!(walk(&tables, GIC_WINDOW_BASE + BLOCK_SIZE_2M), None);
+        // RPi4's GIC-400 at 0xff841000.
+        let l2 = &mut tables[TABLE_L2_HIGH];
+        assert_eq!(
+            map_gic_window(l2, 0xff84_1000, 0xff84_8000),
+            Some(0xff80_0000)
+        );
+        assert_eq!(
+            map_gic_window(l2, 0x0800_0000, 0x0900_0001),
+            None,
+            "too large"
+        );
+        assert_eq!(map_gic_window(l2, 5, 5), None);
+    }
+
+    #[test]
+    fn temp_window_has_its_table() {
+        let tables = built(HV_PA, HV_SIZE, 0x4000_0000);
+        assert_eq!(
+            tables[TABLE_L2_HIGH][index(TEMP_WINDOW_BASE, 2)] & OA_MASK,
+            TABLES_PA + (TABLE_L3_TEMP * PAGE_SIZE) as u64
+        );
     }
 }

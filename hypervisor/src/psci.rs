@@ -26,6 +26,8 @@
 pub mod ret {
     /// SUCCESS.
     pub const SUCCESS: i64 = 0;
+    /// DENIED: the caller may not do this to that CPU.
+    pub const DENIED: i64 = -3;
     /// NOT_SUPPORTED (also SMCCC's "unknown function").
     pub const NOT_SUPPORTED: i64 = -1;
     /// INVALID_PARAMETERS.
@@ -95,6 +97,9 @@ pub enum PowerOnError {
     AlreadyOn,
     /// Another CPU_ON for it is under way.
     OnPending,
+    /// The hypervisor holds the CPU (its cell is being stopped, or the
+    /// CPU failed).
+    Denied,
 }
 
 /// The CPUs of the calling cell, as far as PSCI needs them.
@@ -169,6 +174,7 @@ pub fn handle(cpus: &impl PsciCpus, function: u64, x1: u64, x2: u64, x3: u64) ->
                 Ok(()) => ret::SUCCESS,
                 Err(PowerOnError::AlreadyOn) => ret::ALREADY_ON,
                 Err(PowerOnError::OnPending) => ret::ON_PENDING,
+                Err(PowerOnError::Denied) => ret::DENIED,
             },
         }),
         fid::AFFINITY_INFO => SmcAction::Return(match cpus.find(x1 & MPIDR_AFF_MASK) {

@@ -13,9 +13,19 @@
 //! * 1 GiB and 2 MiB blocks are used wherever IPA, PA and size allow it
 //!   (unless `NO_HUGEPAGES`).
 //!
+//! Cells come and go while the root runs, so the tables also change
+//! live: [`Stage2::unmap`] splits blocks that a range only partly covers
+//! and frees tables it empties, [`Stage2::coalesce`] folds tables back
+//! into blocks once a range is whole again (so the page pool returns to
+//! its baseline), and [`Stage2::destroy`] frees a cell's tables. Every
+//! change of a live entry follows break-before-make: the entry is
+//! invalidated, [`TableAlloc::invalidate`] drops cached translations, and
+//! only then is the new entry written or the old table freed.
+//!
 //! It computes table contents only, in pages a [`TableAlloc`] hands out;
-//! it never writes a system register or invalidates a TLB (the arch layer
-//! does, see `hv.rs`), so everything here runs under host `cargo test`.
+//! it never writes a system register or invalidates a TLB itself (the
+//! allocator's `invalidate` does, see `hv.rs`), so everything here runs
+//! under host `cargo test`.
 
 use jailhouse_abi::config::{MemFlags, MemoryRegion};
 
@@ -69,6 +79,12 @@ pub trait TableAlloc {
     fn alloc(&mut self, count: usize) -> Option<u64>;
     /// The table page at physical address `pa` (one that `alloc` returned).
     fn table(&mut self, pa: u64) -> &mut Table;
+    /// Give back `count` pages from `pa` (a whole earlier allocation).
+    fn free(&mut self, pa: u64, count: usize);
+    /// A live entry was just invalidated: make sure no CPU still uses a
+    /// translation cached from it (TLB invalidation) before the entry is
+    /// rewritten or the table it pointed to is freed.
+    fn invalidate(&mut self) {}
 }
 
 /// The IPA size and walk geometry of a stage-2 table, and the `VTCR_EL2`
@@ -292,6 +308,207 @@ impl Stage2 {
         }
         Ok(())
     }
+
+    /// The (table page, entry index) of `ipa` in the table at `table_pa`
+    /// of `level`; the root level may span several concatenated pages.
+    fn slot(&self, table_pa: u64, level: u32, ipa: u64) -> (u64, usize) {
+        let shift = level_shift(level);
+        let index = if level == self.geometry.start_level {
+            (ipa >> shift) as usize
+        } else {
+            ((ipa >> shift) as usize) % ENTRIES
+        };
+        (
+            table_pa + (index / ENTRIES * crate::layout::PAGE_SIZE) as u64,
+            index % ENTRIES,
+        )
+    }
+
+    /// Remove every mapping of `[ipa, ipa + size)`. Blocks that the range
+    /// covers only in part are split into the next level first (which
+    /// needs table pages: on `OutOfPages` the range is unmapped only up to
+    /// the failing block); tables left empty are freed. The caller drops
+    /// the TLB entries of the range afterwards.
+    pub fn unmap(
+        &self,
+        alloc: &mut impl TableAlloc,
+        ipa: u64,
+        size: u64,
+    ) -> Result<(), Stage2Error> {
+        let end = ipa
+            .checked_add(size)
+            .ok_or(Stage2Error::BadRegion { virt_start: ipa })?;
+        if (ipa | size) & 0xfff != 0 || end > 1 << self.geometry.ipa_bits {
+            return Err(Stage2Error::BadRegion { virt_start: ipa });
+        }
+        self.unmap_level(alloc, self.root_pa, self.geometry.start_level, ipa, end)
+    }
+
+    fn unmap_level(
+        &self,
+        alloc: &mut impl TableAlloc,
+        table_pa: u64,
+        level: u32,
+        start: u64,
+        end: u64,
+    ) -> Result<(), Stage2Error> {
+        let span = 1u64 << level_shift(level);
+        let mut ipa = start;
+        while ipa < end {
+            let entry_base = ipa & !(span - 1);
+            let chunk_end = end.min(entry_base + span);
+            let whole = ipa == entry_base && chunk_end == entry_base + span;
+            let (page, slot) = self.slot(table_pa, level, ipa);
+            let desc = alloc.table(page)[slot];
+            if desc & DESC_VALID != 0 {
+                if is_table(desc, level) {
+                    let next = desc & OA_MASK;
+                    if whole {
+                        alloc.table(page)[slot] = 0;
+                        alloc.invalidate();
+                        self.free_tree(alloc, next, level + 1);
+                    } else {
+                        self.unmap_level(alloc, next, level + 1, ipa, chunk_end)?;
+                        if alloc.table(next).iter().all(|d| d & DESC_VALID == 0) {
+                            alloc.table(page)[slot] = 0;
+                            alloc.invalidate();
+                            alloc.free(next, 1);
+                        }
+                    }
+                } else if whole {
+                    alloc.table(page)[slot] = 0;
+                } else {
+                    let next = self.split(alloc, desc, level)?;
+                    alloc.table(page)[slot] = 0;
+                    alloc.invalidate();
+                    alloc.table(page)[slot] = (next & OA_MASK) | DESC_TABLE_OR_PAGE | DESC_VALID;
+                    self.unmap_level(alloc, next, level + 1, ipa, chunk_end)?;
+                }
+            }
+            ipa = chunk_end;
+        }
+        Ok(())
+    }
+
+    /// A new next-level table that maps exactly what block `desc` of
+    /// `level` maps.
+    fn split(
+        &self,
+        alloc: &mut impl TableAlloc,
+        desc: u64,
+        level: u32,
+    ) -> Result<u64, Stage2Error> {
+        let next = alloc.alloc(1).ok_or(Stage2Error::OutOfPages)?;
+        let child_span = 1u64 << level_shift(level + 1);
+        let attrs = desc & !OA_MASK & !DESC_TABLE_OR_PAGE;
+        let kind = if level + 1 == 3 {
+            DESC_TABLE_OR_PAGE
+        } else {
+            0
+        };
+        let base = desc & OA_MASK;
+        let table = alloc.table(next);
+        for (i, entry) in table.iter_mut().enumerate() {
+            *entry = (base + i as u64 * child_span) | attrs | kind;
+        }
+        Ok(next)
+    }
+
+    /// Fold tables in `[ipa, ipa + size)` whose entries map one aligned,
+    /// contiguous block with equal attributes back into that block, and
+    /// free them: the inverse of the splits [`Stage2::unmap`] made, once
+    /// the range is mapped whole again.
+    pub fn coalesce(&self, alloc: &mut impl TableAlloc, ipa: u64, size: u64) {
+        let end = ipa.saturating_add(size).min(1 << self.geometry.ipa_bits);
+        self.coalesce_level(alloc, self.root_pa, self.geometry.start_level, ipa, end);
+    }
+
+    fn coalesce_level(
+        &self,
+        alloc: &mut impl TableAlloc,
+        table_pa: u64,
+        level: u32,
+        start: u64,
+        end: u64,
+    ) {
+        let span = 1u64 << level_shift(level);
+        let mut ipa = start;
+        while ipa < end {
+            let entry_base = ipa & !(span - 1);
+            let chunk_end = end.min(entry_base + span);
+            let (page, slot) = self.slot(table_pa, level, ipa);
+            let desc = alloc.table(page)[slot];
+            if desc & DESC_VALID != 0 && is_table(desc, level) {
+                let next = desc & OA_MASK;
+                self.coalesce_level(alloc, next, level + 1, ipa, chunk_end);
+                // Blocks exist at levels 1 and 2 only.
+                if level >= 1 {
+                    if let Some(block) = mergeable(alloc.table(next), level + 1) {
+                        alloc.table(page)[slot] = 0;
+                        alloc.invalidate();
+                        alloc.table(page)[slot] = block;
+                        alloc.free(next, 1);
+                    }
+                }
+            }
+            ipa = chunk_end;
+        }
+    }
+
+    /// Free the table at `table_pa` of `level` and every table below it.
+    fn free_tree(&self, alloc: &mut impl TableAlloc, table_pa: u64, level: u32) {
+        if level < 3 {
+            for i in 0..ENTRIES {
+                let desc = alloc.table(table_pa)[i];
+                if desc & DESC_VALID != 0 && is_table(desc, level) {
+                    self.free_tree(alloc, desc & OA_MASK, level + 1);
+                }
+            }
+        }
+        alloc.free(table_pa, 1);
+    }
+
+    /// Free all tables, the root included. The tables must no longer be
+    /// in use by any CPU.
+    pub fn destroy(self, alloc: &mut impl TableAlloc) {
+        let level = self.geometry.start_level;
+        for page in 0..self.geometry.root_pages {
+            let page_pa = self.root_pa + (page * crate::layout::PAGE_SIZE) as u64;
+            for i in 0..ENTRIES {
+                let desc = alloc.table(page_pa)[i];
+                if desc & DESC_VALID != 0 && is_table(desc, level) {
+                    self.free_tree(alloc, desc & OA_MASK, level + 1);
+                }
+            }
+        }
+        alloc.free(self.root_pa, self.geometry.root_pages);
+    }
+}
+
+/// The block descriptor (for the level above `child_level`) equivalent to
+/// `table`, if its entries are leaves mapping one aligned contiguous range
+/// with equal attributes.
+fn mergeable(table: &Table, child_level: u32) -> Option<u64> {
+    let kind = if child_level == 3 {
+        DESC_TABLE_OR_PAGE
+    } else {
+        0
+    };
+    let first = table[0];
+    if first & DESC_VALID == 0 || first & DESC_TABLE_OR_PAGE != kind {
+        return None;
+    }
+    let child_span = 1u64 << level_shift(child_level);
+    let base = first & OA_MASK;
+    if base % (child_span * ENTRIES as u64) != 0 {
+        return None;
+    }
+    let attrs = first & !OA_MASK & !DESC_TABLE_OR_PAGE;
+    let contiguous = table
+        .iter()
+        .enumerate()
+        .all(|(i, &d)| d == (base + i as u64 * child_span) | attrs | kind);
+    contiguous.then_some(base | attrs)
 }
 
 fn is_table(desc: u64, level: u32) -> bool {
@@ -374,6 +591,8 @@ mod tests {
     struct VecAlloc {
         base: u64,
         pages: Vec<Table>,
+        freed: std::collections::BTreeSet<usize>,
+        invalidations: usize,
     }
 
     impl VecAlloc {
@@ -381,13 +600,21 @@ mod tests {
             Self {
                 base: 0x8010_0000,
                 pages: Vec::new(),
+                freed: std::collections::BTreeSet::new(),
+                invalidations: 0,
             }
         }
     }
 
     impl TableAlloc for VecAlloc {
         fn alloc(&mut self, count: usize) -> Option<u64> {
+            if count == 1 {
+                if let Some(page) = self.freed.pop_first() {
+                    return Some(self.base + (page * 4096) as u64);
+                }
+            }
             while self.pages.len() % count != 0 {
+                self.freed.insert(self.pages.len());
                 self.pages.push([0; ENTRIES]);
             }
             let pa = self.base + (self.pages.len() * 4096) as u64;
@@ -398,6 +625,23 @@ mod tests {
         }
         fn table(&mut self, pa: u64) -> &mut Table {
             &mut self.pages[((pa - self.base) / 4096) as usize]
+        }
+        fn free(&mut self, pa: u64, count: usize) {
+            let first = ((pa - self.base) / 4096) as usize;
+            for page in first..first + count {
+                assert!(self.freed.insert(page), "page {page} freed twice");
+                self.pages[page] = [0; ENTRIES];
+            }
+        }
+        fn invalidate(&mut self) {
+            self.invalidations += 1;
+        }
+    }
+
+    impl VecAlloc {
+        /// Pages handed out and not freed.
+        fn live(&self) -> usize {
+            self.pages.len() - self.freed.len()
         }
     }
 
@@ -556,5 +800,122 @@ mod tests {
             region(0x80_0000_0000, 0x80_0000_0000, 0x80_0000_0000, DEV),
         ]);
         assert!(a.pages.len() <= 12, "{} pages", a.pages.len());
+    }
+
+    /// Every (ipa, leaf) of a sample of addresses, to compare mappings.
+    fn snapshot(s2: &Stage2, a: &mut VecAlloc, from: u64, to: u64) -> Vec<Option<(u64, u64)>> {
+        (from..to)
+            .step_by(0x1000)
+            .map(|ipa| walk(s2, a, ipa).map(|l| (l.pa, l.desc & LEAF_ATTR_MASK)))
+            .collect()
+    }
+
+    #[test]
+    fn unmapping_part_of_a_block_splits_it() {
+        let ram = region(0x8100_0000, 0x8100_0000, 0x3f00_0000, RAM);
+        let (s2, mut a) = build(&[ram]);
+        let before = a.live();
+        // The inmate-demo cell's 1 MiB inside a 2 MiB block.
+        s2.unmap(&mut a, 0x8200_0000, 0x10_0000).expect("unmaps");
+        assert_eq!(a.live(), before + 1, "one level-3 table");
+        assert!(a.invalidations >= 1, "break-before-make");
+        assert_eq!(walk(&s2, &mut a, 0x8200_0000), None);
+        assert_eq!(walk(&s2, &mut a, 0x820f_f000), None);
+        let rest = walk(&s2, &mut a, 0x8210_0000).expect("rest of the block");
+        assert_eq!((rest.pa, rest.level), (0x8210_0000, 3));
+        assert_eq!(walk(&s2, &mut a, 0x81ff_f000).map(|l| l.level), Some(2));
+        // Map it back and fold the table away again.
+        s2.map_region(
+            &mut a,
+            &region(0x8200_0000, 0x8200_0000, 0x10_0000, RAM),
+            0,
+            0,
+        )
+        .expect("remaps");
+        s2.coalesce(&mut a, 0x8200_0000, 0x10_0000);
+        assert_eq!(a.live(), before, "back to the baseline");
+        assert_eq!(walk(&s2, &mut a, 0x8200_0000).map(|l| l.level), Some(2));
+        assert_eq!(
+            snapshot(&s2, &mut a, 0x8100_0000, 0x8400_0000),
+            snapshot(
+                &build(&[ram]).0,
+                &mut build(&[ram]).1,
+                0x8100_0000,
+                0x8400_0000
+            )
+        );
+    }
+
+    #[test]
+    fn unmapping_whole_blocks_and_tables_frees_them() {
+        let (s2, mut a) = build(&[region(0x4000_0000, 0x4000_0000, 0x4000_0000, RAM)]);
+        let before = a.live();
+        // 64 MiB (the FreeRTOS cell) out of a 1 GiB block: split once.
+        s2.unmap(&mut a, 0x4500_0000, 0x400_0000).expect("unmaps");
+        assert_eq!(a.live(), before + 1, "one level-2 table, no level 3");
+        assert_eq!(walk(&s2, &mut a, 0x4500_0000), None);
+        assert_eq!(walk(&s2, &mut a, 0x48ff_f000), None);
+        assert_eq!(walk(&s2, &mut a, 0x4900_0000).map(|l| l.level), Some(2));
+        // Unmapping the rest leaves an empty table, which goes.
+        s2.unmap(&mut a, 0x4000_0000, 0x4000_0000).expect("unmaps");
+        assert_eq!(a.live(), before);
+        s2.map_region(
+            &mut a,
+            &region(0x4000_0000, 0x4000_0000, 0x4000_0000, RAM),
+            0,
+            0,
+        )
+        .expect("remaps");
+        assert_eq!(walk(&s2, &mut a, 0x4500_0000).map(|l| l.level), Some(1));
+    }
+
+    #[test]
+    fn coalescing_keeps_holes_and_differences() {
+        let (s2, mut a) = build(&[region(0x4000_0000, 0x4000_0000, 0x40_0000, RAM)]);
+        s2.unmap(&mut a, 0x4000_0000, 0x1000).expect("unmaps");
+        let after_unmap = a.live();
+        s2.coalesce(&mut a, 0x4000_0000, 0x40_0000);
+        assert_eq!(a.live(), after_unmap, "a hole stays a table");
+        // Remapped read-only: attributes differ, no block.
+        s2.map_region(
+            &mut a,
+            &region(0x4000_0000, 0x4000_0000, 0x1000, MemFlags::READ),
+            0,
+            0,
+        )
+        .expect("remaps");
+        s2.coalesce(&mut a, 0x4000_0000, 0x40_0000);
+        assert_eq!(walk(&s2, &mut a, 0x4000_0000).map(|l| l.level), Some(3));
+        assert!(!walk(&s2, &mut a, 0x4000_0000).expect("mapped").writable());
+    }
+
+    #[test]
+    fn destroy_frees_every_table() {
+        let mut a = VecAlloc::new();
+        let geometry = Geometry::new(4, 1 << 40).expect("fits");
+        let s2 = Stage2::new(geometry, &mut a).expect("root");
+        for r in [
+            region(0x8200_0000, 0, 0x10_0000, RAM),
+            region(0x0900_0000, 0x0900_0000, 0x1000, DEV),
+            region(0x8000_0000, 0x8000_0000, 0x1000, RAM),
+        ] {
+            s2.map_region(&mut a, &r, 0, 0).expect("maps");
+        }
+        assert!(a.live() > 2);
+        s2.destroy(&mut a);
+        assert_eq!(a.live(), 0);
+    }
+
+    #[test]
+    fn unmap_refuses_bad_ranges() {
+        let (s2, mut a) = build(&[]);
+        assert!(s2.unmap(&mut a, 0x123, 0x1000).is_err());
+        assert!(s2.unmap(&mut a, !0xfff, 0x2000).is_err());
+        assert!(s2.unmap(&mut a, 1 << 40, 0x1000).is_err());
+        assert_eq!(
+            s2.unmap(&mut a, 0x4000_0000, 0x1000),
+            Ok(()),
+            "nothing there"
+        );
     }
 }

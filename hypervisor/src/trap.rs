@@ -33,6 +33,12 @@ pub enum Exit {
     DataAbort(DataAbort),
     /// A stage-2 fault on an instruction fetch.
     InstructionAbort,
+    /// A write to `ICC_SGI1R_EL1` (trapped while `HCR_EL2.IMO` is set):
+    /// a cell sends an SGI; the value is in register `rt` (31 = XZR).
+    SgiWrite {
+        /// Source register.
+        rt: u32,
+    },
     /// Anything else; the CPU cannot continue. Carries the exception class.
     Unhandled(u64),
 }
@@ -50,6 +56,8 @@ pub struct DataAbort {
     pub reg: u32,
     /// Sign-extend a read (SSE).
     pub sign_extend: bool,
+    /// The register is 64 bits wide (SF), not a W register.
+    pub sixty_four: bool,
     /// 32-bit instruction (IL); the skip is 4 bytes, else 2.
     pub long_insn: bool,
 }
@@ -63,6 +71,7 @@ impl DataAbort {
             write: esr & (1 << 6) != 0,
             reg: ((esr >> 16) & 0x1f) as u32,
             sign_extend: esr & (1 << 21) != 0,
+            sixty_four: esr & (1 << 15) != 0,
             long_insn: esr & (1 << 25) != 0,
         }
     }
@@ -117,6 +126,12 @@ pub const fn iss(esr: u64) -> u64 {
     esr & 0x01ff_ffff
 }
 
+/// ISS of a trapped `msr icc_sgi1r_el1, xN` with the register field
+/// (bits 9:5) cleared: Op0 3, Op2 5, Op1 0, CRn 12, CRm 11, write.
+const ISS_SGI1R_WRITE: u64 = 0x003a_3016;
+/// The ISS bits that name a system register and direction (all but Rt).
+const ISS_SYSREG_MASK: u64 = 0x003f_fc1f;
+
 /// Classify a synchronous exception from a lower EL by its syndrome.
 pub fn classify(esr: u64) -> Exit {
     let ec = exception_class(esr);
@@ -126,6 +141,9 @@ pub fn classify(esr: u64) -> Exit {
         (EC_SMC64, _) => Exit::Smc,
         (EC_DABT_LOW, _) => Exit::DataAbort(DataAbort::decode(esr)),
         (EC_IABT_LOW, _) => Exit::InstructionAbort,
+        (EC_SYS64, _) if iss(esr) & ISS_SYSREG_MASK == ISS_SGI1R_WRITE => Exit::SgiWrite {
+            rt: ((esr >> 5) & 0x1f) as u32,
+        },
         _ => Exit::Unhandled(ec),
     }
 }
@@ -155,6 +173,24 @@ mod tests {
         assert_eq!(classify(esr(EC_IABT_LOW, 0xf)), Exit::InstructionAbort);
         assert_eq!(exception_class(esr(EC_DABT_LOW, 0x1ff_ffff)), EC_DABT_LOW);
         assert_eq!(iss(esr(EC_DABT_LOW, 0x1ff_ffff)), 0x1ff_ffff);
+    }
+
+    #[test]
+    fn sgi_register_writes() {
+        // msr icc_sgi1r_el1, x3 (ISS from the Arm ARM encoding).
+        assert_eq!(
+            classify(esr(EC_SYS64, ISS_SGI1R_WRITE | 3 << 5)),
+            Exit::SgiWrite { rt: 3 }
+        );
+        // The read direction, and ICC_ASGI1R_EL1 (Op2 6), are not it.
+        assert_eq!(
+            classify(esr(EC_SYS64, ISS_SGI1R_WRITE | 1)),
+            Exit::Unhandled(EC_SYS64)
+        );
+        assert_eq!(
+            classify(esr(EC_SYS64, ISS_SGI1R_WRITE ^ 3 << 17)),
+            Exit::Unhandled(EC_SYS64)
+        );
     }
 
     #[test]
@@ -197,6 +233,7 @@ mod tests {
                 write: false,
                 reg: 3,
                 sign_extend: false,
+                sixty_four: false,
                 long_insn: true,
             }
         );

@@ -43,6 +43,8 @@
 
 use core::arch::{asm, global_asm};
 
+pub mod gic;
+
 use crate::layout::{HYPERVISOR_BASE, PAGE_SIZE, PERCPU_SIZE, PERCPU_STATE_OFFSET, STACK_SIZE};
 use crate::paging::{self, Table, BOOT_TABLES, MAIR_EL2};
 
@@ -308,7 +310,11 @@ global_asm!(
     "    mov x0, sp",
     "    bl {trap}",
     "    b el2_exit",
-    vector!("9"),
+    ".balign 0x80",
+    frame_asm!(save),
+    "    mov x0, sp",
+    "    bl {irq}",
+    "    b el2_exit",
     vector!("10"),
     vector!("11"),
     vector!("12"),
@@ -338,6 +344,7 @@ global_asm!(
     build = sym boot_build_tables,
     enter = sym el2_entry,
     trap = sym el2_trap,
+    irq = sym el2_irq,
     fatal = sym el2_fatal,
 );
 
@@ -367,6 +374,10 @@ extern "C" fn el2_entry(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAc
 
 extern "C" fn el2_trap(frame: &mut Frame) -> ExitAction {
     crate::hv::trap(frame, read_esr())
+}
+
+extern "C" fn el2_irq(frame: &mut Frame) -> ExitAction {
+    crate::hv::irq(frame)
 }
 
 extern "C" fn el2_fatal(frame: &mut Frame, slot: u64) -> ! {
@@ -471,6 +482,13 @@ pub(crate) fn sev() {
 }
 
 sysreg_read!(read_hpfar, "hpfar_el2");
+sysreg_read!(read_vmpidr, "vmpidr_el2");
+
+/// `dmb ishst`: order earlier stores before later ones for other CPUs.
+pub fn dmb_ishst() {
+    // SAFETY: a barrier only.
+    unsafe { asm!("dmb ishst", options(nostack, preserves_flags)) };
+}
 sysreg_read!(read_mpidr, "mpidr_el1");
 sysreg_read!(read_id_aa64mmfr0, "id_aa64mmfr0_el1");
 
@@ -626,6 +644,147 @@ pub unsafe fn inject_el1_exception(vector_offset: u64, esr: u64, far: u64) {
             off = in(reg) vector_offset,
             spsr = in(reg) 0x3c5u64,
             options(nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+/// Switch this CPU's lower ELs to another stage-2 context (`VTCR_EL2`,
+/// `VTTBR_EL2`, `HCR_EL2`, `VMPIDR_EL2`) and drop this CPU's TLB entries
+/// of the new VMID, which an earlier cell with the same id may have left.
+///
+/// # Safety
+/// The values must describe complete tables and keep the lower ELs
+/// runnable; only for a CPU that is about to (re)start its cell.
+pub unsafe fn switch_guest(vtcr: u64, vttbr: u64, hcr: u64, vmpidr: u64) {
+    // SAFETY: the caller vouches for the values; the local TLB flush only
+    // drops cached translations.
+    unsafe {
+        asm!(
+            "dsb ish",
+            "msr vtcr_el2, {vtcr}",
+            "msr vttbr_el2, {vttbr}",
+            "msr hcr_el2, {hcr}",
+            "msr vmpidr_el2, {vmpidr}",
+            "isb",
+            "tlbi vmalls12e1",
+            "dsb nsh",
+            "isb",
+            vtcr = in(reg) vtcr,
+            vttbr = in(reg) vttbr,
+            hcr = in(reg) hcr,
+            vmpidr = in(reg) vmpidr,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// After entries of the current VMID's stage-2 tables changed: drop the
+/// VMID's TLB entries on every CPU (break-before-make's middle step).
+pub fn flush_guest_tlb() {
+    // SAFETY: barriers and TLB invalidation only drop cached translations.
+    unsafe {
+        asm!(
+            "dsb ishst",
+            "tlbi vmalls12e1is",
+            "dsb ish",
+            "isb",
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Put the EL1 state of this CPU into the reset state a cell CPU starts
+/// in: system registers zeroed, MMU and caches off, timers off, FP/SIMD
+/// accessible (as upstream's later releases do), then resume at `entry`
+/// in EL1h with D, A, I, F masked.
+///
+/// # Safety
+/// Only for a CPU that is being (re)started at `entry` on behalf of its
+/// cell: everything the EL1 code had running is discarded.
+pub unsafe fn reset_el1_full(entry: u64) {
+    // SAFETY: the caller vouches that the EL1 context may be replaced.
+    unsafe {
+        asm!(
+            "msr sctlr_el1, {sctlr}",
+            "msr cpacr_el1, {cpacr}",
+            "msr vbar_el1, xzr",
+            "msr ttbr0_el1, xzr",
+            "msr ttbr1_el1, xzr",
+            "msr tcr_el1, xzr",
+            "msr mair_el1, xzr",
+            "msr amair_el1, xzr",
+            "msr contextidr_el1, xzr",
+            "msr tpidr_el0, xzr",
+            "msr tpidrro_el0, xzr",
+            "msr tpidr_el1, xzr",
+            "msr sp_el0, xzr",
+            "msr sp_el1, xzr",
+            "msr elr_el1, xzr",
+            "msr spsr_el1, xzr",
+            "msr esr_el1, xzr",
+            "msr far_el1, xzr",
+            "msr afsr0_el1, xzr",
+            "msr afsr1_el1, xzr",
+            "msr par_el1, xzr",
+            "msr csselr_el1, xzr",
+            "msr cntkctl_el1, xzr",
+            "msr cntv_ctl_el0, xzr",
+            "msr cntp_ctl_el0, xzr",
+            "msr cntv_cval_el0, xzr",
+            "msr cntp_cval_el0, xzr",
+            "msr elr_el2, {entry}",
+            "msr spsr_el2, {spsr}",
+            // The root just wrote the cell's image: no stale instructions.
+            "ic iallu",
+            "dsb nsh",
+            "isb",
+            sctlr = in(reg) 0x30d0_0800u64,
+            cpacr = in(reg) 3u64 << 20,
+            entry = in(reg) entry,
+            spsr = in(reg) 0x3c5u64,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Stop both EL1 timers of this CPU (a parked cell CPU must not keep
+/// raising its cell's timer interrupts).
+pub fn stop_el1_timers() {
+    // SAFETY: disabling the timers only silences their interrupts; the
+    // CPU's cell does not run while it is parked.
+    unsafe {
+        asm!(
+            "msr cntv_ctl_el0, xzr",
+            "msr cntp_ctl_el0, xzr",
+            "isb",
+            options(nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+/// Clean and invalidate the data cache to the point of coherency over
+/// `[va, va + len)` (EL2 virtual addresses).
+pub fn dcache_clean_inval(va: u64, len: u64) {
+    // SAFETY: cache maintenance by VA of mapped memory does not change its
+    // contents as seen by any observer.
+    unsafe {
+        asm!(
+            "mrs {line}, ctr_el0",
+            "ubfx {line}, {line}, #16, #4",
+            "mov {t}, #4",
+            "lsl {line}, {t}, {line}",
+            "sub {t}, {line}, #1",
+            "bic {va}, {va}, {t}",
+            "2: dc civac, {va}",
+            "add {va}, {va}, {line}",
+            "cmp {va}, {end}",
+            "b.lo 2b",
+            "dsb sy",
+            va = inout(reg) va => _,
+            end = in(reg) va + len,
+            line = out(reg) _,
+            t = out(reg) _,
+            options(nostack)
         )
     };
 }

@@ -1,0 +1,727 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The decisions of GICv3 virtualisation for non-root cells: which
+//! interrupts a cell owns, what a trapped distributor or redistributor
+//! access may do to the physical GIC, how `ICC_SGI1R_EL1` names target
+//! CPUs, and how list registers are encoded.
+//!
+//! Everything here is plain data in, decision out; the arch layer
+//! (`arch::aarch64::gic`) performs the register accesses and `hv.rs`
+//! applies the decisions. A decision never lets a cell touch an
+//! interrupt it does not own, nor the hypervisor's own private
+//! interrupts ([`SGI_EVENT`], the maintenance interrupt).
+
+/// Interrupt IDs covered by the bitmaps (SGIs, PPIs and SPIs 32..1019).
+pub const MAX_IRQS: usize = 1024;
+
+/// The physical SGI the hypervisor sends to a cell CPU to make it look
+/// at its management requests. Linux uses SGIs 0–7 for its IPIs; the
+/// hypervisor only ever sends this one to CPUs of non-root cells.
+pub const SGI_EVENT: u32 = 8;
+
+/// Size of the distributor frame (GICv3).
+pub const GICD_SIZE: u64 = 0x1_0000;
+/// Size of one redistributor (RD_base + SGI_base frames).
+pub const GICR_STRIDE: u64 = 0x2_0000;
+
+/// A set of interrupt IDs below [`MAX_IRQS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IrqSet {
+    words: [u32; MAX_IRQS / 32],
+}
+
+impl Default for IrqSet {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl IrqSet {
+    /// The empty set.
+    pub const fn new() -> Self {
+        Self {
+            words: [0; MAX_IRQS / 32],
+        }
+    }
+
+    /// Add the pins of an irqchip entry: bit `i` of `bitmap[w]` is
+    /// interrupt `pin_base + 32 * w + i`. Only SPIs are taken; pins
+    /// beyond the table or below 32 are ignored.
+    pub fn add_pins(&mut self, pin_base: u32, bitmap: &[u32; 4]) {
+        for (w, &bits) in bitmap.iter().enumerate() {
+            for i in 0..32 {
+                if bits & (1 << i) != 0 {
+                    if let Some(irq) = pin_base.checked_add(32 * w as u32 + i) {
+                        if (32..MAX_IRQS as u32).contains(&irq) {
+                            self.insert(irq);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Add `irq`.
+    pub fn insert(&mut self, irq: u32) {
+        if let Some(word) = self.words.get_mut(irq as usize / 32) {
+            *word |= 1 << (irq % 32);
+        }
+    }
+
+    /// Whether `irq` is in the set.
+    pub fn contains(&self, irq: u32) -> bool {
+        self.words
+            .get(irq as usize / 32)
+            .is_some_and(|w| w & (1 << (irq % 32)) != 0)
+    }
+
+    /// The 32 bits of the set starting at interrupt `32 * word`.
+    pub fn word(&self, word: usize) -> u32 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// Whether the two sets share an interrupt.
+    pub fn intersects(&self, other: &IrqSet) -> bool {
+        self.words.iter().zip(&other.words).any(|(a, b)| a & b != 0)
+    }
+
+    /// Each interrupt in the set, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..MAX_IRQS as u32).filter(|&irq| self.contains(irq))
+    }
+}
+
+/// What a trapped register access does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read the 32-bit physical register at `offset` (from the frame's
+    /// base) and return the bits of `mask` (the others read as 0).
+    Read { offset: u64, mask: u32 },
+    /// Read the 64-bit physical register at `offset`, OR in `set`.
+    Read64 { offset: u64, set: u64 },
+    /// Write `value` to the 32-bit physical register at `offset`; its
+    /// bits outside the cell's are already 0 (a write-1-to-set/clear
+    /// register, where 0 bits have no effect).
+    Write { offset: u64, value: u32 },
+    /// Replace the bits of `mask` in the 32-bit physical register at
+    /// `offset` with those of `value` (under the distributor lock).
+    Modify { offset: u64, mask: u32, value: u32 },
+    /// Route SPI `irq` (IROUTER at `offset`) to the CPU whose affinity is
+    /// `mpidr`, if that CPU belongs to the cell; otherwise refuse.
+    Route { offset: u64, irq: u32, mpidr: u64 },
+    /// Reads give this constant, writes are ignored.
+    Constant(u64),
+}
+
+/// A trapped access, as the data abort syndrome describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// Offset into the frame.
+    pub offset: u64,
+    /// Bytes: 1, 2, 4 or 8.
+    pub size: u32,
+    /// A write of `value`, or a read.
+    pub write: bool,
+    /// The value written (writes only).
+    pub value: u64,
+}
+
+const GICD_CTLR: u64 = 0x0000;
+const GICD_TYPER: u64 = 0x0004;
+const GICD_IIDR: u64 = 0x0008;
+const GICD_TYPER2: u64 = 0x000c;
+const GICD_IGROUPR: u64 = 0x0080;
+const GICD_ISENABLER: u64 = 0x0100;
+const GICD_ICACTIVER_END: u64 = 0x0400;
+const GICD_IPRIORITYR: u64 = 0x0400;
+const GICD_IPRIORITYR_END: u64 = 0x0800;
+const GICD_ICFGR: u64 = 0x0c00;
+const GICD_ICFGR_END: u64 = 0x0d00;
+const GICD_IROUTER: u64 = 0x6000;
+const GICD_IROUTER_END: u64 = 0x8000;
+/// Identification registers (PIDR4..CIDR3) at the end of a frame.
+const ID_REGS: u64 = 0xffd0;
+
+/// Bits of a register with `bits_per_irq` bits per interrupt, covering
+/// interrupts from `first_irq`, that belong to `owned`.
+fn field_mask(owned: &IrqSet, first_irq: u32, bits_per_irq: u32) -> u32 {
+    let per_word = 32 / bits_per_irq;
+    let field = (1u32 << bits_per_irq) - 1;
+    (0..per_word)
+        .filter(|i| owned.contains(first_irq + i))
+        .fold(0, |mask, i| mask | field << (i * bits_per_irq))
+}
+
+/// A 1-bit-per-interrupt register bank (set/clear enable, pending,
+/// active) at `offset`: reads and writes limited to `owned`.
+fn bitmap_register(owned: &IrqSet, access: &Access, reg: u64, bank_start: u64) -> Action {
+    let first_irq = ((reg - bank_start) % 0x80 * 8) as u32;
+    let mask = field_mask(owned, first_irq, 1);
+    if access.write {
+        Action::Write {
+            offset: reg,
+            value: access.value as u32 & mask,
+        }
+    } else {
+        Action::Read { offset: reg, mask }
+    }
+}
+
+/// A read-modify-write register bank with `bits_per_irq` bits per
+/// interrupt, starting at `bank_start` (interrupt 0).
+fn field_register(owned: &IrqSet, access: &Access, bank_start: u64, bits_per_irq: u32) -> Action {
+    let reg = access.offset & !3;
+    let byte_in_reg = (access.offset & 3) as u32;
+    let first_irq = ((reg - bank_start) * 8 / u64::from(bits_per_irq)) as u32;
+    let mut mask = field_mask(owned, first_irq, bits_per_irq);
+    let mut value = access.value as u32;
+    if access.size < 4 {
+        // A byte (or halfword) access: only the bytes it covers.
+        let bits = access.size * 8;
+        let window = (((1u64 << bits) - 1) as u32) << (byte_in_reg * 8);
+        mask &= window;
+        value <<= byte_in_reg * 8;
+    }
+    if access.write {
+        Action::Modify {
+            offset: reg,
+            mask,
+            value: value & mask,
+        }
+    } else {
+        Action::Read { offset: reg, mask }
+    }
+}
+
+/// Decide a cell's trapped access to the distributor. `owned` are the
+/// cell's SPIs. The caller shifts the result of byte reads back into
+/// place (see [`read_result`]).
+pub fn distributor(owned: &IrqSet, access: &Access) -> Action {
+    let off = access.offset;
+    match off {
+        GICD_CTLR | GICD_TYPER | GICD_IIDR | GICD_TYPER2 if access.size == 4 && !access.write => {
+            Action::Read {
+                offset: off,
+                mask: u32::MAX,
+            }
+        }
+        GICD_IGROUPR..GICD_ISENABLER if access.size == 4 => {
+            field_register(owned, access, GICD_IGROUPR, 1)
+        }
+        GICD_ISENABLER..GICD_ICACTIVER_END if access.size == 4 => {
+            let bank = off & !0x7f;
+            bitmap_register(owned, access, off & !3, bank)
+        }
+        GICD_IPRIORITYR..GICD_IPRIORITYR_END if access.size != 8 => {
+            field_register(owned, access, GICD_IPRIORITYR, 8)
+        }
+        GICD_ICFGR..GICD_ICFGR_END if access.size == 4 => {
+            field_register(owned, access, GICD_ICFGR, 2)
+        }
+        GICD_IROUTER..GICD_IROUTER_END if off % 8 == 0 && access.size >= 4 => {
+            let irq = ((off - GICD_IROUTER) / 8) as u32;
+            if !owned.contains(irq) {
+                Action::Constant(0)
+            } else if access.write {
+                Action::Route {
+                    offset: off,
+                    irq,
+                    mpidr: access.value & 0xff_00ff_ffff,
+                }
+            } else {
+                Action::Read64 {
+                    offset: off,
+                    set: 0,
+                }
+            }
+        }
+        ID_REGS..GICD_SIZE if access.size == 4 && !access.write => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        _ => Action::Constant(0),
+    }
+}
+
+const GICR_CTLR: u64 = 0x0000;
+const GICR_IIDR: u64 = 0x0004;
+const GICR_TYPER: u64 = 0x0008;
+const GICR_WAKER: u64 = 0x0014;
+const GICR_SGI_BASE: u64 = 0x1_0000;
+/// GICR_TYPER.Last: the last redistributor of the GIC.
+pub const GICR_TYPER_LAST: u64 = 1 << 4;
+
+/// Decide a cell's trapped access to one redistributor, at `access.offset`
+/// from that redistributor's base. `own` says whether the redistributor
+/// belongs to a CPU of the cell; `private` are the private interrupts
+/// (SGIs, PPIs) the cell may program; `last` forces TYPER.Last (on the
+/// highest redistributor the hypervisor hands out).
+pub fn redistributor(access: &Access, own: bool, private: &IrqSet, last: bool) -> Action {
+    let off = access.offset;
+    let read = !access.write;
+    match off {
+        GICR_TYPER if read && access.size == 8 => Action::Read64 {
+            offset: off,
+            set: if last { GICR_TYPER_LAST } else { 0 },
+        },
+        GICR_TYPER if read && access.size == 4 => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        0x000c if read && access.size == 4 => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        GICR_IIDR if read && access.size == 4 => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        ID_REGS..GICR_SGI_BASE if read && access.size == 4 => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        GICR_CTLR | GICR_WAKER if own && read && access.size == 4 => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        _ if !own || off < GICR_SGI_BASE => Action::Constant(0),
+        _ => {
+            let sgi = Access {
+                offset: off - GICR_SGI_BASE,
+                ..*access
+            };
+            let action = match sgi.offset {
+                0x0080..0x0084 if sgi.size == 4 => field_register(private, &sgi, 0x0080, 1),
+                0x0100..0x0400 if sgi.size == 4 && sgi.offset % 0x80 == 0 => {
+                    bitmap_register(private, &sgi, sgi.offset, sgi.offset)
+                }
+                0x0400..0x0420 if sgi.size != 8 => field_register(private, &sgi, 0x0400, 8),
+                0x0c00..0x0c08 if sgi.size == 4 => field_register(private, &sgi, 0x0c00, 2),
+                _ => Action::Constant(0),
+            };
+            match action {
+                Action::Read { offset, mask } => Action::Read {
+                    offset: offset + GICR_SGI_BASE,
+                    mask,
+                },
+                Action::Write { offset, value } => Action::Write {
+                    offset: offset + GICR_SGI_BASE,
+                    value,
+                },
+                Action::Modify {
+                    offset,
+                    mask,
+                    value,
+                } => Action::Modify {
+                    offset: offset + GICR_SGI_BASE,
+                    mask,
+                    value,
+                },
+                other => other,
+            }
+        }
+    }
+}
+
+/// The value a read of `access` returns, given the physical 32-bit
+/// register value `raw` already masked by the action: sub-word reads
+/// take their bytes from the register.
+pub fn read_result(access: &Access, raw: u32) -> u64 {
+    if access.size >= 4 {
+        return u64::from(raw);
+    }
+    let shift = (access.offset & 3) * 8;
+    let bits = access.size * 8;
+    (u64::from(raw) >> shift) & ((1 << bits) - 1)
+}
+
+/// The private interrupts a cell CPU may program in its redistributor:
+/// the PPIs, except the maintenance interrupt. SGIs stay the
+/// hypervisor's (cells get virtual SGIs through `ICC_SGI1R_EL1`).
+pub fn cell_private_irqs(maintenance_irq: u32) -> IrqSet {
+    let mut set = IrqSet::new();
+    for irq in 16..32 {
+        if irq != maintenance_irq {
+            set.insert(irq);
+        }
+    }
+    set
+}
+
+/// `ICC_SGI1R_EL1` as written by a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SgiRequest {
+    /// The SGI number (0..15).
+    pub intid: u32,
+    /// IRM: every CPU of the cell but the sender.
+    pub all_but_self: bool,
+    /// Affinity 3.2.1 of the targets (in MPIDR layout, Aff0 = 0).
+    pub affinity: u64,
+    /// Target list: bit n is Aff0 = `range * 16 + n`.
+    pub targets: u16,
+    /// RS: which group of 16 Aff0 values `targets` means.
+    pub range: u32,
+}
+
+impl SgiRequest {
+    /// Decode a written `ICC_SGI1R_EL1` value.
+    pub const fn decode(value: u64) -> Self {
+        Self {
+            intid: ((value >> 24) & 0xf) as u32,
+            all_but_self: value & (1 << 40) != 0,
+            affinity: ((value >> 48) & 0xff) << 32
+                | ((value >> 32) & 0xff) << 16
+                | ((value >> 16) & 0xff) << 8,
+            targets: value as u16,
+            range: ((value >> 44) & 0xf) as u32,
+        }
+    }
+
+    /// Whether the CPU with affinity `mpidr` is a target (for a sender
+    /// with affinity `sender`).
+    pub fn targets_cpu(&self, mpidr: u64, sender: u64) -> bool {
+        if self.all_but_self {
+            return mpidr != sender;
+        }
+        let aff0 = mpidr & 0xff;
+        mpidr & !0xff == self.affinity
+            && aff0 / 16 == u64::from(self.range)
+            && self.targets & (1 << (aff0 % 16)) != 0
+    }
+}
+
+/// `ICH_LR<n>_EL2` value injecting `vintid` as pending, group 1, at
+/// `priority`; with `hw`, the guest's deactivation also deactivates the
+/// physical interrupt of the same number.
+pub const fn list_register(vintid: u32, priority: u8, hw: bool) -> u64 {
+    let mut lr = vintid as u64 | (priority as u64) << 48 | 1 << 60 | 1 << 62;
+    if hw {
+        lr |= 1 << 61 | (vintid as u64) << 32;
+    }
+    lr
+}
+
+/// The interrupt an `ICH_LR<n>_EL2` value holds, if it is not empty.
+pub const fn list_register_intid(lr: u64) -> Option<u32> {
+    if lr >> 62 == 0 {
+        None
+    } else {
+        Some(lr as u32)
+    }
+}
+
+/// Virtual interrupts waiting for a free list register.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pending {
+    bits: [u64; MAX_IRQS / 64],
+}
+
+impl Pending {
+    /// Nothing pending.
+    pub const fn new() -> Self {
+        Self {
+            bits: [0; MAX_IRQS / 64],
+        }
+    }
+
+    /// Mark `irq` pending (again: it is pending once).
+    pub fn set(&mut self, irq: u32) {
+        if let Some(w) = self.bits.get_mut(irq as usize / 64) {
+            *w |= 1 << (irq % 64);
+        }
+    }
+
+    /// Take the lowest pending interrupt.
+    pub fn take(&mut self) -> Option<u32> {
+        let (i, w) = self.bits.iter_mut().enumerate().find(|(_, w)| **w != 0)?;
+        let bit = w.trailing_zeros();
+        *w &= !(1 << bit);
+        Some(i as u32 * 64 + bit)
+    }
+
+    /// Whether nothing is pending.
+    pub fn is_empty(&self) -> bool {
+        self.bits.iter().all(|&w| w == 0)
+    }
+
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        *self = Self::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spi_144() -> IrqSet {
+        let mut set = IrqSet::new();
+        set.add_pins(32, &[0, 0, 0, 1 << 16]);
+        set
+    }
+
+    fn read(offset: u64, size: u32) -> Access {
+        Access {
+            offset,
+            size,
+            write: false,
+            value: 0,
+        }
+    }
+
+    fn write(offset: u64, size: u32, value: u64) -> Access {
+        Access {
+            offset,
+            size,
+            write: true,
+            value,
+        }
+    }
+
+    #[test]
+    fn irqchip_pins_become_spis() {
+        let set = spi_144();
+        assert!(set.contains(144));
+        assert_eq!(set.iter().collect::<Vec<_>>(), [144]);
+        let mut all = IrqSet::new();
+        all.add_pins(0, &[u32::MAX, 1, 0, 0]);
+        assert!(!all.contains(31), "SGIs and PPIs are never cell pins");
+        assert!(all.contains(32));
+        let mut high = IrqSet::new();
+        high.add_pins(992, &[u32::MAX, u32::MAX, 0, 0]);
+        assert!(high.contains(1023) && !high.contains(1024));
+        assert!(spi_144().intersects(&spi_144()));
+        assert!(!spi_144().intersects(&high));
+    }
+
+    #[test]
+    fn enable_registers_are_limited_to_the_cell() {
+        let set = spi_144();
+        // ISENABLER4 covers 128..159; 144 is bit 16.
+        assert_eq!(
+            distributor(&set, &write(0x110, 4, 0xffff_ffff)),
+            Action::Write {
+                offset: 0x110,
+                value: 1 << 16
+            }
+        );
+        assert_eq!(
+            distributor(&set, &read(0x190, 4)),
+            Action::Read {
+                offset: 0x190,
+                mask: 1 << 16
+            }
+        );
+        // Another cell's (root's) interrupts: nothing to write.
+        assert_eq!(
+            distributor(&set, &write(0x104, 4, u64::from(u32::MAX))),
+            Action::Write {
+                offset: 0x104,
+                value: 0
+            }
+        );
+        // Pending and active banks too.
+        assert_eq!(
+            distributor(&set, &write(0x390, 4, 1 << 16)),
+            Action::Write {
+                offset: 0x390,
+                value: 1 << 16
+            }
+        );
+    }
+
+    #[test]
+    fn priorities_and_config_are_read_modify_write() {
+        let set = spi_144();
+        // IPRIORITYR36 = interrupts 144..147, 144 in byte 0.
+        assert_eq!(
+            distributor(&set, &write(0x490, 4, 0xa0a0_a0a0)),
+            Action::Modify {
+                offset: 0x490,
+                mask: 0xff,
+                value: 0xa0
+            }
+        );
+        // A byte write to 145's priority touches nothing.
+        assert_eq!(
+            distributor(&set, &write(0x491, 1, 0x80)),
+            Action::Modify {
+                offset: 0x490,
+                mask: 0,
+                value: 0
+            }
+        );
+        let byte = read(0x490, 1);
+        assert_eq!(
+            distributor(&set, &byte),
+            Action::Read {
+                offset: 0x490,
+                mask: 0xff
+            }
+        );
+        assert_eq!(read_result(&read(0x491, 1), 0x1234), 0x12);
+        // ICFGR9 covers 144..159: 144 is bits 1:0.
+        assert_eq!(
+            distributor(&set, &write(0xc24, 4, u64::from(u32::MAX))),
+            Action::Modify {
+                offset: 0xc24,
+                mask: 0b11,
+                value: 0b11
+            }
+        );
+    }
+
+    #[test]
+    fn routing_only_for_owned_interrupts() {
+        let set = spi_144();
+        assert_eq!(
+            distributor(&set, &write(0x6000 + 8 * 144, 8, 0x1)),
+            Action::Route {
+                offset: 0x6480,
+                irq: 144,
+                mpidr: 1
+            }
+        );
+        assert_eq!(
+            distributor(&set, &write(0x6000 + 8 * 33, 8, 0x0)),
+            Action::Constant(0)
+        );
+        assert_eq!(
+            distributor(&set, &read(0x6480, 8)),
+            Action::Read64 {
+                offset: 0x6480,
+                set: 0
+            }
+        );
+    }
+
+    #[test]
+    fn global_registers_are_read_only() {
+        let set = spi_144();
+        assert_eq!(
+            distributor(&set, &read(0, 4)),
+            Action::Read {
+                offset: 0,
+                mask: u32::MAX
+            }
+        );
+        assert_eq!(distributor(&set, &write(0, 4, 0)), Action::Constant(0));
+        assert_eq!(distributor(&set, &write(0xf00, 4, 1)), Action::Constant(0));
+        assert_eq!(distributor(&set, &read(0x1234, 4)), Action::Constant(0));
+    }
+
+    #[test]
+    fn redistributors_of_other_cpus_are_only_identified() {
+        let ppis = cell_private_irqs(25);
+        let typer = redistributor(&read(0x8, 8), false, &ppis, true);
+        assert_eq!(
+            typer,
+            Action::Read64 {
+                offset: 8,
+                set: GICR_TYPER_LAST
+            }
+        );
+        assert_eq!(
+            redistributor(&read(0x1_0100, 4), false, &ppis, false),
+            Action::Constant(0)
+        );
+        assert_eq!(
+            redistributor(
+                &write(0x1_0100, 4, u64::from(u32::MAX)),
+                false,
+                &ppis,
+                false
+            ),
+            Action::Constant(0)
+        );
+        assert_eq!(
+            redistributor(&read(0x14, 4), false, &ppis, false),
+            Action::Constant(0)
+        );
+    }
+
+    #[test]
+    fn own_redistributor_exposes_ppis_but_not_sgis_or_maintenance() {
+        let ppis = cell_private_irqs(25);
+        assert_eq!(
+            redistributor(&write(0x1_0100, 4, u64::from(u32::MAX)), true, &ppis, false),
+            Action::Write {
+                offset: 0x1_0100,
+                value: 0xfdff_0000
+            }
+        );
+        assert_eq!(
+            redistributor(&write(0x1_0180, 4, u64::from(u32::MAX)), true, &ppis, false),
+            Action::Write {
+                offset: 0x1_0180,
+                value: 0xfdff_0000
+            }
+        );
+        // Timer PPI 27's priority (IPRIORITYR6, byte 3).
+        assert_eq!(
+            redistributor(&write(0x1_041b, 1, 0xa0), true, &ppis, false),
+            Action::Modify {
+                offset: 0x1_0418,
+                mask: 0xff00_0000,
+                value: 0xa000_0000
+            }
+        );
+        // SGI priorities are not the cell's to change physically.
+        assert_eq!(
+            redistributor(&write(0x1_0400, 4, 0), true, &ppis, false),
+            Action::Modify {
+                offset: 0x1_0400,
+                mask: 0,
+                value: 0
+            }
+        );
+        assert_eq!(
+            redistributor(&read(0x14, 4), true, &ppis, false),
+            Action::Read {
+                offset: 0x14,
+                mask: u32::MAX
+            }
+        );
+    }
+
+    #[test]
+    fn sgi_targets() {
+        // SGI 3 to Aff0 = 1 in cluster 0.
+        let req = SgiRequest::decode(3 << 24 | 0b10);
+        assert_eq!(req.intid, 3);
+        assert!(req.targets_cpu(1, 0));
+        assert!(!req.targets_cpu(2, 0));
+        assert!(!req.targets_cpu(0x100 | 1, 0), "other cluster");
+        let all = SgiRequest::decode(1 << 40 | 5 << 24);
+        assert!(all.all_but_self && all.targets_cpu(2, 1) && !all.targets_cpu(1, 1));
+        let high = SgiRequest::decode(1 << 44 | 1);
+        assert!(high.targets_cpu(16, 0) && !high.targets_cpu(0, 0));
+        let aff = SgiRequest::decode(2 << 16 | 1);
+        assert!(aff.targets_cpu(0x200, 0));
+    }
+
+    #[test]
+    fn list_registers() {
+        let lr = list_register(27, 0xa0, true);
+        assert_eq!(lr, 27 | 27 << 32 | 0xa0 << 48 | 1 << 60 | 1 << 61 | 1 << 62);
+        assert_eq!(list_register_intid(lr), Some(27));
+        assert_eq!(list_register(3, 0, false), 3 | 1 << 60 | 1 << 62);
+        assert_eq!(list_register_intid(0), None);
+        // Active (state 0b10) still occupies the register.
+        assert_eq!(list_register_intid(2 << 62 | 5), Some(5));
+    }
+
+    #[test]
+    fn pending_queue() {
+        let mut p = Pending::new();
+        assert!(p.is_empty());
+        p.set(144);
+        p.set(27);
+        p.set(27);
+        assert_eq!(p.take(), Some(27));
+        assert_eq!(p.take(), Some(144));
+        assert_eq!(p.take(), None);
+        p.set(2000);
+        assert!(p.is_empty(), "out of range is ignored");
+    }
+}

@@ -99,7 +99,7 @@ RUST_SOURCES := $(shell find $(SRCDIR)/Cargo.toml $(SRCDIR)/Cargo.lock $(SRCDIR)
 	-name target -prune -o -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.ld' \
 	-o -name Cargo.lock \) -print 2>/dev/null)
 
-INMATES := uart-demo
+INMATES := uart-demo gic-demo isolation-probe
 
 # --------------------------------------------------------------- build --
 FIRMWARE := $(O)/hypervisor/jailhouse.bin
@@ -108,6 +108,8 @@ CLI := $(O)/tools/jailhouse
 CELL_SOURCES := $(wildcard $(SRCDIR)/conf/arm64/*.c)
 CELLS := $(patsubst $(SRCDIR)/conf/arm64/%.c,$(O)/cells/%.cell,$(CELL_SOURCES))
 INMATE_BINS := $(patsubst %,$(O)/inmates/%.bin,$(INMATES))
+INMATE_ELFS := $(patsubst %,$(O)/inmates/%.elf,$(INMATES))
+INMATE_STAMP := $(O)/inmates/.cargo-stamp
 
 all: firmware module tools cells inmates
 
@@ -115,7 +117,7 @@ firmware: $(FIRMWARE)
 module: $(MODULE)
 tools: $(CLI)
 cells: $(CELLS)
-inmates: $(INMATE_BINS)
+inmates: $(INMATE_BINS) $(INMATE_ELFS)
 
 $(FIRMWARE): $(RUST_SOURCES)
 	@echo "  CARGO   hypervisor ($(BAREMETAL_TARGET), $(PROFILE))"
@@ -127,16 +129,23 @@ $(FIRMWARE): $(RUST_SOURCES)
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $(O)/hypervisor/hypervisor.elf $@
 
-$(INMATE_BINS): $(RUST_SOURCES)
+# One cargo run builds every inmate (the stamp records it); each .elf is
+# then copied and each .bin made on its own, so `make -j` never runs the
+# cargo step once per inmate.
+$(INMATE_STAMP): $(RUST_SOURCES)
 	@echo "  CARGO   inmates ($(BAREMETAL_TARGET), $(PROFILE))"
 	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
 		--manifest-path $(SRCDIR)/Cargo.toml -p jailhouse-inmate-demos \
 		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD)
 	@mkdir -p $(@D)
-	$(Q)for i in $(INMATES); do \
-		cp $(BAREMETAL_OUT)/$$i $(O)/inmates/$$i.elf && \
-		$(OBJCOPY) -O binary $(O)/inmates/$$i.elf $(O)/inmates/$$i.bin || exit 1; \
-	done
+	$(Q)touch $@
+
+$(O)/inmates/%.elf: $(INMATE_STAMP)
+	$(Q)cp $(BAREMETAL_OUT)/$* $@
+
+$(O)/inmates/%.bin: $(O)/inmates/%.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(CLI): $(RUST_SOURCES)
 	@echo "  CARGO   jailhouse CLI ($(LINUX_TARGET), static, $(PROFILE))"

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 
-//! aarch64 register access for inmates: the only module with `asm!`.
+//! aarch64 instructions for inmates: the only module with inline `asm!`
+//! (the reset code and vectors, in `startup.rs`, are `global_asm!`).
+//!
+//! It owns how each register or barrier is reached, not when: callers
+//! decide the order and argue it. MMIO goes through plain `ldr`/`str` of
+//! one register without writeback, so that a trapped access reaches the
+//! hypervisor with a valid syndrome (ESR_EL2.ISV) it can emulate.
 
 use core::arch::asm;
 
@@ -9,6 +15,47 @@ pub(crate) fn wfi() {
     // SAFETY: `wfi` only pauses the CPU; no memory or Rust-visible state
     // changes.
     unsafe { asm!("wfi", options(nomem, nostack, preserves_flags)) };
+}
+
+/// `yield`: the hint busy-wait loops use, so that QEMU's icount mode
+/// switches vCPUs instead of livelocking.
+pub(crate) fn cpu_relax() {
+    // SAFETY: a hint without architectural effect.
+    unsafe { asm!("yield", options(nomem, nostack, preserves_flags)) };
+}
+
+/// Unmask IRQs (PSTATE.I = 0).
+pub(crate) fn enable_irqs() {
+    // SAFETY: changes only PSTATE.I. Not `nomem`: interrupt handlers may
+    // touch memory from here on, so the compiler must not move accesses
+    // across.
+    unsafe { asm!("msr daifclr, #2", options(nostack, preserves_flags)) };
+}
+
+/// Mask IRQs (PSTATE.I = 1).
+pub(crate) fn disable_irqs() {
+    // SAFETY: as for `enable_irqs`.
+    unsafe { asm!("msr daifset, #2", options(nostack, preserves_flags)) };
+}
+
+/// Mask debug, SError, IRQ and FIQ.
+pub(crate) fn mask_all() {
+    // SAFETY: as for `enable_irqs`.
+    unsafe { asm!("msr daifset, #0xf", options(nostack, preserves_flags)) };
+}
+
+/// `dmb ishst`: stores before it are observed by the inner-shareable
+/// domain (the hypervisor's CPUs) before stores after it.
+pub(crate) fn dmb_ishst() {
+    // SAFETY: a barrier; no state but ordering changes.
+    unsafe { asm!("dmb ishst", options(nostack, preserves_flags)) };
+}
+
+/// `dsb ishst` then `isb`: new translation table entries are visible to
+/// the table walker before any later instruction uses them.
+pub(crate) fn dsb_ishst_isb() {
+    // SAFETY: barriers only.
+    unsafe { asm!("dsb ishst", "isb", options(nostack, preserves_flags)) };
 }
 
 /// CNTVCT_EL0, the virtual count of the generic timer.
@@ -28,21 +75,271 @@ pub(crate) fn counter_frequency() -> u64 {
     value
 }
 
-/// Write one byte to an MMIO register.
-///
-/// # Safety
-/// `addr` must be the address of a device register the cell owns, for
-/// which a byte write has no effect beyond the device's own.
-pub(crate) unsafe fn mmio_write32(addr: usize, value: u32) {
-    // SAFETY: the caller guarantees `addr` is an owned device register.
-    unsafe { core::ptr::write_volatile(addr as *mut u32, value) };
+/// Program the virtual timer: compare value CNTV_CVAL_EL0, then control
+/// CNTV_CTL_EL0, in that order (a new compare value before enabling, so
+/// no stale expiry fires).
+pub(crate) fn write_virt_timer(cval: u64, ctl: u64) {
+    // SAFETY: the virtual timer belongs to this CPU's EL1; writing it has
+    // no effect beyond its interrupt (PPI 27).
+    unsafe {
+        asm!(
+            "msr cntv_cval_el0, {cval}",
+            "msr cntv_ctl_el0, {ctl}",
+            "isb",
+            cval = in(reg) cval,
+            ctl = in(reg) ctl,
+            options(nomem, nostack, preserves_flags)
+        )
+    };
 }
 
-/// Read a 32-bit MMIO register.
+/// Write CNTV_TVAL_EL0 (expiry relative to now) and then CNTV_CTL_EL0.
+pub(crate) fn write_virt_timer_tval(tval: u64, ctl: u64) {
+    // SAFETY: as for `write_virt_timer`.
+    unsafe {
+        asm!(
+            "msr cntv_tval_el0, {tval}",
+            "msr cntv_ctl_el0, {ctl}",
+            "isb",
+            tval = in(reg) tval,
+            ctl = in(reg) ctl,
+            options(nomem, nostack, preserves_flags)
+        )
+    };
+}
+
+macro_rules! sysreg_read {
+    ($(#[$meta:meta])* $name:ident, $reg:literal) => {
+        $(#[$meta])*
+        pub(crate) fn $name() -> u64 {
+            let value: u64;
+            // SAFETY: reading this register has no side effects.
+            unsafe {
+                asm!(concat!("mrs {}, ", $reg), out(reg) value, options(nomem, nostack, preserves_flags))
+            };
+            value
+        }
+    };
+}
+
+sysreg_read!(
+    /// ESR_EL1: syndrome of the last exception taken to EL1.
+    read_esr,
+    "esr_el1"
+);
+sysreg_read!(
+    /// FAR_EL1: faulting address of the last abort.
+    read_far,
+    "far_el1"
+);
+sysreg_read!(
+    /// ELR_EL1: return address of the current exception.
+    read_elr,
+    "elr_el1"
+);
+sysreg_read!(
+    /// SPSR_EL1: saved PSTATE of the current exception.
+    read_spsr,
+    "spsr_el1"
+);
+sysreg_read!(
+    /// MPIDR_EL1 (as the hypervisor presents it through VMPIDR_EL2).
+    read_mpidr,
+    "mpidr_el1"
+);
+sysreg_read!(
+    /// ID_AA64MMFR0_EL1: PARange in bits 3:0.
+    read_id_aa64mmfr0,
+    "id_aa64mmfr0_el1"
+);
+sysreg_read!(
+    /// CTR_EL0: DminLine in bits 19:16.
+    read_ctr,
+    "ctr_el0"
+);
+
+/// Invalidate the data cache lines covering `[start, end)` to the point
+/// of coherency (`dc ivac`), then `dsb sy`.
 ///
 /// # Safety
-/// As for [`mmio_write32`], for reads.
+/// The range must be memory this cell owns whose cached copies may be
+/// discarded: the memory itself holds the data that counts (it was written
+/// with the MMU off), and no dirty line of it holds anything newer.
+pub(crate) unsafe fn dcache_invalidate_range(start: usize, end: usize) {
+    let line = 4usize << ((read_ctr() >> 16) & 0xf);
+    let mut addr = start & !(line - 1);
+    while addr < end {
+        // SAFETY: `addr` lies in the caller's range (rounded down to a
+        // line), whose cached copies the caller allows to be discarded.
+        unsafe { asm!("dc ivac, {}", in(reg) addr, options(nostack, preserves_flags)) };
+        addr += line;
+    }
+    // SAFETY: a barrier: the invalidations complete before what follows.
+    unsafe { asm!("dsb sy", options(nostack, preserves_flags)) };
+}
+
+/// Turn the stage-1 MMU and the caches on.
+///
+/// # Safety
+/// The tables at `ttbr0` must identity-map everything the program uses
+/// from here on (code, data, stack) and must have been made visible at
+/// the point of coherency; the MMU must be off; `mair`, `tcr` and `sctlr`
+/// must be values that describe those tables.
+pub(crate) unsafe fn enable_mmu(mair: u64, tcr: u64, ttbr0: u64, sctlr: u64) {
+    // SAFETY: the caller guarantees the tables identity-map the code and
+    // stack, so execution continues at the next instruction with the same
+    // data. Stale TLB entries of a previous incarnation of this cell and
+    // stale instructions are dropped before the translation and the
+    // instruction cache go on.
+    unsafe {
+        asm!(
+            "msr mair_el1, {mair}",
+            "msr tcr_el1, {tcr}",
+            "msr ttbr0_el1, {ttbr0}",
+            "isb",
+            "tlbi vmalle1",
+            "ic iallu",
+            "dsb ish",
+            "isb",
+            "msr sctlr_el1, {sctlr}",
+            "isb",
+            mair = in(reg) mair,
+            tcr = in(reg) tcr,
+            ttbr0 = in(reg) ttbr0,
+            sctlr = in(reg) sctlr,
+            options(nostack, preserves_flags)
+        )
+    };
+}
+
+/// Read a 32-bit MMIO register with a single `ldr`.
+///
+/// # Safety
+/// `addr` must be a 4-byte aligned, mapped device register the read of
+/// which has no effect beyond the device's own.
 pub(crate) unsafe fn mmio_read32(addr: usize) -> u32 {
-    // SAFETY: the caller guarantees `addr` is an owned device register.
-    unsafe { core::ptr::read_volatile(addr as *const u32) }
+    let value: u32;
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("ldr {v:w}, [{a}]", a = in(reg) addr, v = out(reg) value, options(nostack, preserves_flags))
+    };
+    value
+}
+
+/// Write a 32-bit MMIO register with a single `str`.
+///
+/// # Safety
+/// `addr` must be a 4-byte aligned, mapped device register the write of
+/// which has no effect beyond the device's own.
+pub(crate) unsafe fn mmio_write32(addr: usize, value: u32) {
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("str {v:w}, [{a}]", a = in(reg) addr, v = in(reg) value, options(nostack, preserves_flags))
+    };
+}
+
+/// Read a 64-bit MMIO register with a single `ldr`.
+///
+/// # Safety
+/// As for [`mmio_read32`], 8-byte aligned.
+pub(crate) unsafe fn mmio_read64(addr: usize) -> u64 {
+    let value: u64;
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("ldr {v}, [{a}]", a = in(reg) addr, v = out(reg) value, options(nostack, preserves_flags))
+    };
+    value
+}
+
+/// Write a 64-bit MMIO register with a single `str`.
+///
+/// # Safety
+/// As for [`mmio_write32`], 8-byte aligned.
+pub(crate) unsafe fn mmio_write64(addr: usize, value: u64) {
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("str {v}, [{a}]", a = in(reg) addr, v = in(reg) value, options(nostack, preserves_flags))
+    };
+}
+
+/// GICv3 CPU interface (virtual, under the hypervisor): the system
+/// registers the inmate's GIC driver uses.
+pub(crate) mod icc {
+    use core::arch::asm;
+
+    /// Set ICC_SRE_EL1.SRE (system-register interface), keep the rest.
+    pub(crate) fn enable_sre() {
+        // SAFETY: selects the system-register interface of this CPU's
+        // (virtual) GIC CPU interface; under a GICv3 hypervisor it is
+        // already on, and the bit then reads as one and ignores writes.
+        unsafe {
+            asm!(
+                "mrs {t}, icc_sre_el1",
+                "orr {t}, {t}, #1",
+                "msr icc_sre_el1, {t}",
+                "isb",
+                t = out(reg) _,
+                options(nomem, nostack, preserves_flags)
+            )
+        };
+    }
+
+    /// Write ICC_PMR_EL1 (priority mask).
+    pub(crate) fn write_pmr(value: u64) {
+        // SAFETY: affects only which interrupts this CPU is signalled.
+        unsafe {
+            asm!("msr icc_pmr_el1, {}", in(reg) value, options(nomem, nostack, preserves_flags))
+        };
+    }
+
+    /// Write ICC_IGRPEN1_EL1 (group 1 enable), then `isb`.
+    pub(crate) fn write_igrpen1(value: u64) {
+        // SAFETY: affects only whether this CPU is signalled group 1
+        // interrupts.
+        unsafe {
+            asm!("msr icc_igrpen1_el1, {}", "isb", in(reg) value, options(nomem, nostack, preserves_flags))
+        };
+    }
+
+    /// Read ICC_IAR1_EL1: acknowledge the highest-priority pending
+    /// interrupt.
+    pub(crate) fn read_iar1() -> u64 {
+        let value: u64;
+        // SAFETY: acknowledging changes only GIC state; the caller pairs it
+        // with an EOI. Not `nomem`, so the handler's accesses stay after it.
+        unsafe { asm!("mrs {}, icc_iar1_el1", out(reg) value, options(nostack, preserves_flags)) };
+        value
+    }
+
+    /// Write ICC_EOIR1_EL1: end (and, with EOImode 0, deactivate) an
+    /// interrupt.
+    pub(crate) fn write_eoir1(value: u64) {
+        // SAFETY: ends the interrupt the caller acknowledged. Not `nomem`,
+        // so the handler's accesses complete in program order before it.
+        unsafe { asm!("msr icc_eoir1_el1, {}", in(reg) value, options(nostack, preserves_flags)) };
+    }
+}
+
+/// `hvc #0x4a48` with `x0` = code, `x1`/`x2` = arguments; result in `x0`.
+///
+/// # Safety
+/// The hypercall must be one this cell may issue with these arguments;
+/// hypercalls that make the hypervisor read the cell's memory need that
+/// memory to be valid.
+pub(crate) unsafe fn hvc(code: u64, arg1: u64, arg2: u64) -> i64 {
+    let result: i64;
+    // SAFETY: forwarded from the caller. The hypervisor preserves every
+    // register but x0; x1-x3 are declared clobbered anyway, as newer
+    // Jailhouse guests do.
+    unsafe {
+        asm!(
+            "hvc #0x4a48",
+            inout("x0") code => result,
+            inout("x1") arg1 => _,
+            inout("x2") arg2 => _,
+            out("x3") _,
+            options(nostack)
+        )
+    };
+    result
 }

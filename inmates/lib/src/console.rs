@@ -3,15 +3,17 @@
 //! The cell's console: which UART to use, decided from the console
 //! description the hypervisor copies into the communication region, and
 //! the byte output for PL011 and 8250-style UARTs.
+//!
+//! Startup selects the console once ([`Console::from_comm_region`]) after
+//! mapping its block; until then, and when the region names no usable
+//! UART, output goes nowhere (touching a guessed UART address could fail
+//! the cell).
 
 use core::fmt;
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use jailhouse_abi::comm_region::CommRegion;
 use jailhouse_abi::config::{Console as ConsoleDesc, ConsoleFlags, ConsoleType};
-
-/// QEMU `virt`'s PL011, used when no communication region describes a
-/// console (e.g. an inmate booted directly by QEMU).
-pub const DEFAULT_PL011: usize = 0x0900_0000;
 
 /// A UART the inmate can print on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +25,16 @@ pub enum Console {
     /// Nowhere to print.
     Silent,
 }
+
+// The selected console, in three words: written once by startup before
+// the program (and any interrupt handler) runs, read by every print. The
+// Release store of the base publishes kind and stride with it.
+const KIND_SILENT: usize = 0;
+const KIND_PL011: usize = 1;
+const KIND_8250: usize = 2;
+static SELECTED_KIND: AtomicUsize = AtomicUsize::new(KIND_SILENT);
+static SELECTED_BASE: AtomicUsize = AtomicUsize::new(0);
+static SELECTED_STRIDE: AtomicUsize = AtomicUsize::new(0);
 
 const PL011_DR: usize = 0x00;
 const PL011_FR: usize = 0x18;
@@ -65,24 +77,35 @@ impl Console {
         }
     }
 
-    /// The console of this cell.
-    #[cfg(all(target_arch = "aarch64", target_os = "none"))]
+    /// The console of this cell, as startup selected it.
     pub fn get() -> Self {
-        // SAFETY: every cell config of an inmate maps its communication
-        // region at COMM_REGION_BASE (a page the hypervisor owns and keeps
-        // mapped while the cell runs); the struct has alignment 1 and no
-        // invalid bit patterns. Volatile, because the hypervisor writes it.
-        let comm =
-            unsafe { core::ptr::read_volatile(crate::COMM_REGION_BASE as *const CommRegion) };
-        Self::from_comm_region(&comm).unwrap_or(Self::Pl011 {
-            base: DEFAULT_PL011,
-        })
+        let base = SELECTED_BASE.load(Ordering::Acquire);
+        match SELECTED_KIND.load(Ordering::Relaxed) {
+            KIND_PL011 => Self::Pl011 { base },
+            KIND_8250 => Self::Uart8250 {
+                base,
+                stride: SELECTED_STRIDE.load(Ordering::Relaxed),
+            },
+            _ => Self::Silent,
+        }
     }
 
-    /// On the host there is no UART.
-    #[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
-    pub fn get() -> Self {
-        Self::Silent
+    /// Make `self` the console [`Console::get`] returns (and `println!`
+    /// prints on). Startup selects the communication region's console.
+    ///
+    /// # Safety
+    /// The UART's registers must be mapped device memory
+    /// ([`crate::mmu`]), and writing them must not disturb anything but
+    /// the UART.
+    pub unsafe fn select(self) {
+        let (kind, base, stride) = match self {
+            Self::Pl011 { base } => (KIND_PL011, base, 0),
+            Self::Uart8250 { base, stride } => (KIND_8250, base, stride),
+            Self::Silent => (KIND_SILENT, 0, 0),
+        };
+        SELECTED_KIND.store(kind, Ordering::Relaxed);
+        SELECTED_STRIDE.store(stride, Ordering::Relaxed);
+        SELECTED_BASE.store(base, Ordering::Release);
     }
 
     /// Send one byte, waiting for room in the transmitter.
@@ -90,18 +113,19 @@ impl Console {
         match *self {
             Self::Pl011 { base } => {
                 // SAFETY: `base` is the cell's console UART (from its
-                // config); FR and DR are PL011 registers.
+                // config, mapped by startup); FR and DR are PL011 registers.
                 while unsafe { read_reg(base + PL011_FR) } & PL011_FR_TXFF != 0 {
-                    core::hint::spin_loop();
+                    relax();
                 }
                 // SAFETY: as above.
                 unsafe { write_reg(base + PL011_DR, u32::from(byte)) };
             }
             Self::Uart8250 { base, stride } => {
-                // SAFETY: `base` is the cell's console UART; LSR and THR
-                // are 8250 registers at `stride` spacing.
+                // SAFETY: `base` is the cell's console UART (mapped by
+                // startup); LSR and THR are 8250 registers at `stride`
+                // spacing.
                 while unsafe { read_reg(base + UART8250_LSR * stride) } & UART8250_LSR_THRE == 0 {
-                    core::hint::spin_loop();
+                    relax();
                 }
                 // SAFETY: as above.
                 unsafe { write_reg(base + UART8250_THR * stride, u32::from(byte)) };
@@ -124,30 +148,41 @@ impl fmt::Write for Console {
 }
 
 /// # Safety
-/// `addr` must be a register of a UART the cell owns.
-#[cfg(target_arch = "aarch64")]
+/// `addr` must be a mapped register of a UART the cell owns.
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
 unsafe fn read_reg(addr: usize) -> u32 {
     // SAFETY: forwarded from the caller.
     unsafe { crate::arch::mmio_read32(addr) }
 }
 
 /// # Safety
-/// `addr` must be a register of a UART the cell owns.
-#[cfg(target_arch = "aarch64")]
+/// `addr` must be a mapped register of a UART the cell owns.
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
 unsafe fn write_reg(addr: usize, value: u32) {
     // SAFETY: forwarded from the caller.
     unsafe { crate::arch::mmio_write32(addr, value) }
 }
 
-// Off target there are no UARTs; `Console::get` only returns `Silent`
-// there, so these are never reached with a real device address.
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+fn relax() {
+    crate::arch::cpu_relax();
+}
+
+// Off target there are no UARTs; nothing selects a console there, so
+// `Console::get` returns `Silent` and these are never reached with a real
+// device address.
+#[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
 unsafe fn read_reg(_addr: usize) -> u32 {
     0
 }
 
-#[cfg(not(target_arch = "aarch64"))]
+#[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
 unsafe fn write_reg(_addr: usize, _value: u32) {}
+
+#[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
+fn relax() {
+    core::hint::spin_loop();
+}
 
 #[cfg(test)]
 mod tests {
@@ -207,6 +242,21 @@ mod tests {
             Console::Silent
         );
         assert_eq!(Console::from_desc(&desc(3, 0, 0x1)), Console::Silent);
+    }
+
+    #[test]
+    fn selected_console() {
+        assert_eq!(Console::get(), Console::Silent);
+        let uart = Console::Uart8250 {
+            base: 0xfe21_5040,
+            stride: 4,
+        };
+        // SAFETY: on the host the register accessors do nothing.
+        unsafe { uart.select() };
+        assert_eq!(Console::get(), uart);
+        // SAFETY: as above.
+        unsafe { Console::Silent.select() };
+        assert_eq!(Console::get(), Console::Silent);
     }
 
     #[test]

@@ -1,29 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 
 //! A small library for bare-metal programs ("inmates") in jailhouse-rs
-//! cells: start-up, console output and time.
+//! cells on arm64.
 //!
 //! An inmate defines `#[no_mangle] extern "C" fn inmate_main() -> !` and
-//! links with `inmate.ld`; this library provides the reset entry (stack,
-//! BSS), the console found through the cell's communication region, and
-//! the generic timer. Everything that is not a register access is plain
-//! Rust and tested on the host.
+//! links with `inmate.ld`. This library provides:
+//!
+//! * the reset entry and EL1 exception vectors (`startup.rs`): BSS, stack,
+//!   MMU and caches on ([`mmu`]), the communication region checked
+//!   ([`comm`]), console and GIC mapped, then `inmate_main` with IRQs
+//!   masked; unexpected exceptions are printed ([`exception`]);
+//! * the console found through the communication region ([`console`],
+//!   [`println!`]);
+//! * the GIC, v2 or v3 as the communication region says, and the IRQ path
+//!   to a registered handler ([`gic`]);
+//! * the generic timer ([`timer`]), the command line ([`cmdline`]),
+//!   hypercalls ([`hypercall`]) and device access ([`mmio`]).
+//!
+//! Everything that is not a register access is plain Rust and tested on
+//! the host; the hardware parts exist only for
+//! `aarch64-unknown-none(-softfloat)`.
 
 #![cfg_attr(not(test), no_std)]
 
+pub mod cmdline;
+pub mod comm;
 pub mod console;
+pub mod exception;
+pub mod gic;
+pub mod hypercall;
+pub mod mmu;
 pub mod timer;
 
-#[cfg(target_arch = "aarch64")]
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod arch;
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub mod mmio;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod startup;
 
+pub use comm::COMM_REGION_BASE;
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub use comm::{comm_region, poll_shutdown};
 pub use console::Console;
-
-/// Guest-physical address of the communication region in every demo
-/// cell config (`JAILHOUSE_MEM_COMM_REGION` region).
-pub const COMM_REGION_BASE: usize = 0x8000_0000;
 
 /// Write formatted text to the cell's console.
 #[macro_export]
@@ -35,12 +54,40 @@ macro_rules! println {
     }};
 }
 
-/// Stop this CPU for good.
+/// Unmask IRQs on this CPU (after [`gic::init`] and
+/// [`gic::set_irq_handler`]).
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn enable_irqs() {
+    arch::enable_irqs();
+}
+
+/// Mask IRQs on this CPU.
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn disable_irqs() {
+    arch::disable_irqs();
+}
+
+/// Wait for an interrupt (`wfi`). Returns after the interrupt was handled
+/// (IRQs unmasked) or once one is pending (IRQs masked).
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn wait_for_interrupt() {
+    arch::wfi();
+}
+
+/// Sleep between interrupts for good: interrupts stay as they are, so
+/// their handlers keep running.
 pub fn halt() -> ! {
     loop {
-        #[cfg(target_arch = "aarch64")]
+        #[cfg(all(target_arch = "aarch64", target_os = "none"))]
         arch::wfi();
-        #[cfg(not(target_arch = "aarch64"))]
+        #[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
         core::hint::spin_loop();
     }
+}
+
+/// Stop this CPU for good: mask all interrupts, then wait.
+pub fn stop() -> ! {
+    #[cfg(all(target_arch = "aarch64", target_os = "none"))]
+    arch::mask_all();
+    halt()
 }

@@ -140,8 +140,9 @@ $(INMATE_STAMP): $(RUST_SOURCES)
 	@mkdir -p $(@D)
 	$(Q)touch $@
 
+# Installed ELFs carry no debug info (cargo's copy keeps it for gdb).
 $(O)/inmates/%.elf: $(INMATE_STAMP)
-	$(Q)cp $(BAREMETAL_OUT)/$* $@
+	$(Q)$(OBJCOPY) --strip-debug $(BAREMETAL_OUT)/$* $@
 
 $(O)/inmates/%.bin: $(O)/inmates/%.elf
 	@echo "  OBJCOPY $@"
@@ -196,14 +197,14 @@ install: all
 	$(Q)install -D -m 0755 $(CLI) $(DESTDIR)$(sbindir)/jailhouse
 	$(Q)install -d $(DESTDIR)$(datadir)/jailhouse/cells $(DESTDIR)$(datadir)/jailhouse/inmates
 	$(Q)$(if $(CELLS),install -m 0644 $(CELLS) $(DESTDIR)$(datadir)/jailhouse/cells/)
-	$(Q)install -m 0644 $(INMATE_BINS) $(DESTDIR)$(datadir)/jailhouse/inmates/
+	$(Q)install -m 0644 $(INMATE_BINS) $(INMATE_ELFS) $(DESTDIR)$(datadir)/jailhouse/inmates/
 	$(Q)install -D -m 0644 $(MODULE) \
 		$(DESTDIR)/lib/modules/$(KERNELRELEASE)/extra/jailhouse.ko
 
 # ---------------------------------------------------------------- test --
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
-SCENARIOS ?= root-smoke root-enable root-isolation
+SCENARIOS ?= root-smoke root-enable root-isolation demo cell-demo cell-gic cell-isolation cell-cycle
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).

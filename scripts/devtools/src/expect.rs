@@ -8,7 +8,11 @@
 //! * a kernel timestamp prefix (`[    1.234567] `) and a trailing `\r` are
 //!   ignored, so kernel messages can be expected verbatim;
 //! * some lines end the run at once because nothing good follows them
-//!   (kernel oops, panic, warning splat).
+//!   (kernel oops, panic, warning splat);
+//! * in an expected line, `<n>` stands for one decimal number (optionally
+//!   right-aligned with spaces, optionally negative), for output that
+//!   carries a measurement, e.g. `Timer fired, jitter: <n> ns`. Nothing
+//!   else is a pattern.
 
 use std::fmt;
 
@@ -97,7 +101,7 @@ impl Expectations {
             return Progress::Fatal(format!("fatal marker {marker:?} in: {line}"));
         }
         match self.pending() {
-            Some(want) if want == line => {
+            Some(want) if line_matches(want, line) => {
                 self.next += 1;
                 if self.next == self.lines.len() {
                     Progress::Done
@@ -108,6 +112,33 @@ impl Expectations {
             _ => Progress::Ignored,
         }
     }
+}
+
+/// The placeholder for a number in an expected line.
+const NUMBER: &str = "<n>";
+
+/// Whether output `line` is expected line `want` (see the module docs).
+pub fn line_matches(want: &str, line: &str) -> bool {
+    let mut parts = want.split(NUMBER);
+    let Some(first) = parts.next() else {
+        return want == line;
+    };
+    let Some(mut rest) = line.strip_prefix(first) else {
+        return false;
+    };
+    for part in parts {
+        let digits_at = rest.trim_start_matches(' ');
+        let digits_at = digits_at.strip_prefix('-').unwrap_or(digits_at);
+        let after = digits_at.trim_start_matches(|c: char| c.is_ascii_digit());
+        if after.len() == digits_at.len() {
+            return false; // no digit
+        }
+        match after.strip_prefix(part) {
+            Some(tail) => rest = tail,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 impl fmt::Display for Expectations {
@@ -166,5 +197,36 @@ mod tests {
         let mut e = Expectations::parse("a\nb\n");
         e.feed("a");
         assert_eq!(e.to_string(), "ok a\n-- b\n");
+    }
+
+    #[test]
+    fn numbers_in_expected_lines() {
+        let want = "Timer fired, jitter: <n> ns, min: <n> ns, max: <n> ns";
+        assert!(line_matches(
+            want,
+            "Timer fired, jitter:    928 ns, min:    928 ns, max:   1024 ns"
+        ));
+        assert!(line_matches(
+            want,
+            "Timer fired, jitter: -5 ns, min: 0 ns, max: 77 ns"
+        ));
+        assert!(!line_matches(
+            want,
+            "Timer fired, jitter:  ns, min: 0 ns, max: 77 ns"
+        ));
+        assert!(!line_matches(
+            want,
+            "Timer fired, jitter: 5 ns, min: 0 ns, max: 77 ns!"
+        ));
+        assert!(!line_matches(
+            want,
+            "Timer fired, jitter: 5x ns, min: 0 ns, max: 7 ns"
+        ));
+        assert!(line_matches("Hello <n> from cell!", "Hello 12 from cell!"));
+        assert!(line_matches("plain", "plain"));
+        assert!(!line_matches("plain", "plain "));
+        let mut e = Expectations::parse("a <n>\nb\n");
+        assert_eq!(e.feed("a 1.5"), Progress::Ignored);
+        assert_eq!(e.feed("a 15"), Progress::Matched(0));
     }
 }

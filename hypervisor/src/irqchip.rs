@@ -426,7 +426,17 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
         return Err(());
     };
     let va = window_va(base);
-    let result = perform(pc, va, &access, action)?;
+    let mut result = perform(pc, va, &access, action)?;
+    if view.virt_cpuid && base != gicd && !access.write {
+        // With virtual CPU ids, a redistributor shows the affinity its CPU
+        // has in the cell, and redistributors of other cells' CPUs show
+        // one no cell CPU has.
+        let owner = cpus_in(view.cpus).find(|c| c.gicr_pa == base);
+        let affinity = owner.map_or(u64::from(u32::MAX), |c| {
+            typer_affinity(guest_mpidr(c, view.cpus, true))
+        });
+        result = vgic::typer_with_affinity(&access, result, affinity);
+    }
     if !dabt.write && dabt.reg != 31 {
         let bits = dabt.size * 8;
         let mut v = result;

@@ -323,6 +323,17 @@ pub fn redistributor(access: &Access, own: bool, private: &IrqSet, last: bool) -
     }
 }
 
+/// A read of `GICR_TYPER` (as one 64-bit or two 32-bit accesses) with
+/// the affinity field (bits 63:32) replaced by `affinity`; other reads
+/// come back unchanged.
+pub fn typer_with_affinity(access: &Access, value: u64, affinity: u64) -> u64 {
+    match (access.offset, access.size) {
+        (GICR_TYPER, 8) => (value & 0xffff_ffff) | affinity << 32,
+        (0x000c, 4) => affinity & 0xffff_ffff,
+        _ => value,
+    }
+}
+
 /// The value a read of `access` returns, given the physical 32-bit
 /// register value `raw` already masked by the action: sub-word reads
 /// take their bytes from the register.
@@ -682,6 +693,21 @@ mod tests {
                 mask: u32::MAX
             }
         );
+    }
+
+    #[test]
+    fn typer_affinity_can_be_virtual() {
+        let typer = 0x0000_0001_0000_0110; // Aff0 1, Last, processor 1
+        assert_eq!(
+            typer_with_affinity(&read(0x8, 8), typer, 0),
+            0x0000_0000_0000_0110
+        );
+        assert_eq!(
+            typer_with_affinity(&read(0xc, 4), 1, 0xffff_ffff),
+            0xffff_ffff
+        );
+        assert_eq!(typer_with_affinity(&read(0x8, 4), 0x110, 0), 0x110);
+        assert_eq!(typer_with_affinity(&read(0x1_0100, 4), 5, 0), 5);
     }
 
     #[test]

@@ -671,7 +671,7 @@ fn init_cpu(cpu: u64, st: &mut PerCpu) -> Result<(), Errno> {
         return Err(Errno::Inval);
     }
     irqchip::init_cpu(st)?;
-    let hcr = st.stub_hcr | HCR_VM | HCR_TSC | HCR_RW;
+    let hcr = root_hcr(st);
     st.vtcr.store(geometry.vtcr, Ordering::Relaxed);
     st.vttbr
         .store(ROOT_VTTBR.load(Ordering::Relaxed), Ordering::Relaxed);
@@ -690,15 +690,21 @@ pub(crate) fn root_context(pc: &PerCpu) -> (u64, u64, u64, u64) {
     (
         ROOT_VTCR.load(Ordering::Relaxed),
         ROOT_VTTBR.load(Ordering::Relaxed),
-        pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW,
+        root_hcr(pc),
         pc.root_vmpidr,
     )
+}
+
+/// `HCR_EL2` of a root CPU: the stub's plus stage 2 (VM), trapped SMCs
+/// (TSC) and an AArch64 EL1 (RW).
+fn root_hcr(pc: &PerCpu) -> u64 {
+    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW
 }
 
 /// `HCR_EL2` of a non-root cell CPU: the root's plus IMO and FMO, so that
 /// interrupts go through EL2.
 pub(crate) fn cell_hcr(pc: &PerCpu) -> u64 {
-    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW | HCR_FMO | HCR_IMO
+    root_hcr(pc) | HCR_FMO | HCR_IMO
 }
 
 /// HCR_EL2.VM: stage-2 translation.

@@ -269,16 +269,7 @@ impl Stage2 {
             loop {
                 let shift = level_shift(level);
                 let span = 1u64 << shift;
-                let index = if level == self.geometry.start_level {
-                    (ipa >> shift) as usize
-                } else {
-                    ((ipa >> shift) as usize) % ENTRIES
-                };
-                // A concatenated root spans several pages.
-                let (page_pa, slot) = (
-                    table_pa + (index / ENTRIES * crate::layout::PAGE_SIZE) as u64,
-                    index % ENTRIES,
-                );
+                let (page_pa, slot) = self.slot(table_pa, level, ipa);
                 let block_ok = level == 3
                     || (huge && level >= 1 && (ipa | pa) & (span - 1) == 0 && size >= span);
                 let desc = alloc.table(page_pa)[slot];
@@ -556,13 +547,8 @@ pub fn walk(s2: &Stage2, alloc: &mut impl TableAlloc, ipa: u64) -> Option<Leaf> 
     let mut level = geometry.start_level;
     loop {
         let shift = level_shift(level);
-        let index = if level == geometry.start_level {
-            (ipa >> shift) as usize
-        } else {
-            ((ipa >> shift) as usize) % ENTRIES
-        };
-        let page_pa = table_pa + (index / ENTRIES * crate::layout::PAGE_SIZE) as u64;
-        let desc = alloc.table(page_pa)[index % ENTRIES];
+        let (page_pa, slot) = s2.slot(table_pa, level, ipa);
+        let desc = alloc.table(page_pa)[slot];
         if desc & DESC_VALID == 0 {
             return None;
         }

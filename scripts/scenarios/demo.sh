@@ -19,7 +19,13 @@ run jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
 run jailhouse cell load 1 /usr/share/jailhouse/inmates/uart-demo.bin
 run jailhouse cell start 1
 sleep 4
-run jailhouse cell list
+# The cell prints on this UART too: take the list while it runs, show it
+# once the cell is quiet, so the lines cannot interleave.
+jailhouse cell list > /tmp/cell-list
+listed=$?
 run jailhouse cell shutdown 1
+say "\$ jailhouse cell list   (taken while the cell ran)"
+cat /tmp/cell-list
+say "exit status $listed"
 run jailhouse cell destroy 1
 run jailhouse disable

@@ -204,7 +204,7 @@ install: all
 # ---------------------------------------------------------------- test --
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
-SCENARIOS ?= root-smoke root-enable root-isolation demo cell-demo cell-gic cell-isolation cell-cycle
+SCENARIOS ?= root-smoke root-enable root-isolation root-gic demo cell-demo cell-gic cell-isolation cell-cycle
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).

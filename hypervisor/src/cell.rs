@@ -424,13 +424,7 @@ fn validate(
         return Err(Errno::Busy);
     }
 
-    let gicd = sys.platform_info().arm.gicd_base;
-    let mut irqs = IrqSet::new();
-    for chip in config.irqchips() {
-        if { chip.address } == gicd {
-            irqs.add_pins(chip.pin_base, &{ chip.pin_bitmap });
-        }
-    }
+    let irqs = IrqSet::of_irqchips(config.irqchips(), sys.platform_info().arm.gicd_base);
     Ok((cpus, irqs))
 }
 
@@ -588,7 +582,7 @@ fn create_from(
         );
         first_mpidr.get_or_insert(pc.mpidr);
     }
-    irqchip::reset_spis(&irqs, first_mpidr.unwrap_or(0));
+    irqchip::spis_to_cell(&irqs, first_mpidr.unwrap_or(0));
 
     let name = cell.name();
     cells[slot] = Some(cell);
@@ -737,7 +731,7 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
     COUNT.fetch_sub(1, Ordering::AcqRel);
 
     let boot_cpu = percpu(0).map_or(0, |pc| pc.mpidr);
-    irqchip::reset_spis(&cell.irqs, boot_cpu);
+    irqchip::spis_to_root(&cell.irqs, boot_cpu);
     for pc in cpus_in(cell.cpus) {
         let (vtcr, vttbr, hcr, vmpidr) = root_context(pc);
         pc.cell.store(hv::ROOT_ID, Ordering::Relaxed);

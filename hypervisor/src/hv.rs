@@ -25,14 +25,16 @@
 //! parks the CPU, which for the root cell hangs Linux; an abort makes
 //! Linux kill the offending process, or oops if the kernel did it).
 //!
-//! Interim GIC design for the root: the physical GIC is **passed
-//! through**. Root CPUs do not route interrupts to EL2 (IMO/FMO stay
-//! clear), and the GIC frames of the system config (GICD 64 KiB, one
-//! 128 KiB GICR frame per root CPU, or GICv2's 4 KiB GICD and 8 KiB
-//! GICC) are mapped into the root's stage 2 as device memory, although
-//! the root config does not list them. Non-root cells are isolated from
-//! each other ([`crate::irqchip`]), but not yet from the root: a root
-//! that reprograms another cell's interrupts is not stopped.
+//! Interrupts of the root (GICv3): the root's CPUs run with `IMO`/`FMO`
+//! set like every other cell's, so every physical interrupt goes through
+//! EL2 and reaches Linux through the virtual CPU interface
+//! ([`crate::irqchip`]); the GIC's frames are not in the root's stage 2,
+//! and the root's distributor and redistributor accesses trap and are
+//! filtered to its own interrupts, the way a non-root cell's are. Each
+//! CPU's interface state moves into the virtual one at enable and back at
+//! disable. With a GICv2 the root still reaches the GIC directly (GICD
+//! and GICC mapped as device memory, IMO/FMO clear) until GICv2 is
+//! virtualised too.
 //!
 //! # CPUs of non-root cells
 //!
@@ -556,26 +558,22 @@ fn init_system(cpu: u64, hv_pa: u64, hv_size: u64) -> Result<(), Errno> {
     Ok(())
 }
 
-/// The GIC frames the root reaches directly (interim passthrough, see
-/// the module docs): GICD, and GICR (v3) or GICC (v2).
+/// The GIC frames the root reaches directly: with a GICv2 (not yet
+/// virtualised, see the module docs), GICD and GICC; none with a GICv3.
 fn gic_regions(config: &SystemConfig<'_>) -> [MemoryRegion; 2] {
     let gic = config.platform_info().arm;
     let device = (MemFlags::READ | MemFlags::WRITE | MemFlags::IO).bits();
     let frame = |base: u64, size: u64| MemoryRegion {
         phys_start: base,
         virt_start: base,
-        size: if base == 0 { 0 } else { size },
+        size: if base == 0 || gic.gic_version != 2 {
+            0
+        } else {
+            size
+        },
         flags: device,
     };
-    if gic.gic_version == 2 {
-        [frame(gic.gicd_base, 0x1000), frame(gic.gicc_base, 0x2000)]
-    } else {
-        let cpus = config.cpus().last().map_or(0, |last| last as u64 + 1);
-        [
-            frame(gic.gicd_base, 0x1_0000),
-            frame(gic.gicr_base, cpus * 0x2_0000),
-        ]
-    }
+    [frame(gic.gicd_base, 0x1000), frame(gic.gicc_base, 0x2000)]
 }
 
 /// The hypervisor memory: never mapped to a cell.
@@ -671,6 +669,7 @@ fn init_cpu(cpu: u64, st: &mut PerCpu) -> Result<(), Errno> {
         return Err(Errno::Inval);
     }
     irqchip::init_cpu(st)?;
+    irqchip::lift_root_cpu(st);
     let hcr = root_hcr(st);
     st.vtcr.store(geometry.vtcr, Ordering::Relaxed);
     st.vttbr
@@ -696,13 +695,19 @@ pub(crate) fn root_context(pc: &PerCpu) -> (u64, u64, u64, u64) {
 }
 
 /// `HCR_EL2` of a root CPU: the stub's plus stage 2 (VM), trapped SMCs
-/// (TSC) and an AArch64 EL1 (RW).
+/// (TSC), an AArch64 EL1 (RW) and, with a GICv3, interrupts through EL2
+/// (IMO, FMO).
 fn root_hcr(pc: &PerCpu) -> u64 {
-    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW
+    let irqs = if irqchip::is_v3() {
+        HCR_FMO | HCR_IMO
+    } else {
+        0
+    };
+    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW | irqs
 }
 
-/// `HCR_EL2` of a non-root cell CPU: the root's plus IMO and FMO, so that
-/// interrupts go through EL2.
+/// `HCR_EL2` of a non-root cell CPU: the root's, with interrupts always
+/// through EL2.
 pub(crate) fn cell_hcr(pc: &PerCpu) -> u64 {
     root_hcr(pc) | HCR_FMO | HCR_IMO
 }
@@ -829,15 +834,15 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
             smc(frame, pc, root);
             ExitAction::RESUME
         }
-        Exit::SgiWrite { rt } if !root => {
+        Exit::SgiWrite { rt } => {
             pc.stats.count_exit(CpuStat::VmexitsVsgi);
             let value = if rt == 31 { 0 } else { frame.x[rt as usize] };
-            irqchip::send_virtual_sgi(pc, value);
+            irqchip::send_sgi(pc, value);
             arch::skip_instruction(true);
             ExitAction::RESUME
         }
         Exit::DataAbort(dabt) if root => {
-            root_data_abort(pc, dabt);
+            root_data_abort(frame, pc, dabt);
             ExitAction::RESUME
         }
         Exit::DataAbort(dabt) => {
@@ -870,7 +875,7 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
             println!("\nFATAL: unhandled trap (exception class {ec:#04x})");
             fail_cpu(frame, pc, esr)
         }
-        Exit::HypStubCall | Exit::SgiWrite { .. } => {
+        Exit::HypStubCall => {
             pc.stats.count_exit(CpuStat::VmexitsTotal);
             println!(
                 "\nFATAL: forbidden access (exception class {:#04x})",
@@ -881,7 +886,7 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
     }
 }
 
-/// An interrupt taken to EL2 (CPUs of non-root cells only).
+/// An interrupt taken to EL2 (any cell's CPU with a GICv3).
 pub fn irq(frame: &mut Frame) -> ExitAction {
     let pc = this_cpu();
     if irqchip::handle_irqs(pc) {
@@ -929,10 +934,16 @@ fn smc(frame: &mut Frame, pc: &PerCpu, root: bool) {
     }
 }
 
-/// A root data access outside its stage 2.
-fn root_data_abort(pc: &PerCpu, dabt: DataAbort) {
+/// A root data access outside its stage 2: the GIC (emulated), or
+/// memory the root does not own.
+fn root_data_abort(frame: &mut Frame, pc: &PerCpu, dabt: DataAbort) {
     let far = arch::read_far();
     let ipa = DataAbort::ipa(arch::read_hpfar(), far);
+    if irqchip::emulate_mmio(pc, frame, ipa, dabt).is_ok() {
+        pc.stats.count_exit(CpuStat::VmexitsMmio);
+        arch::skip_instruction(dabt.long_insn);
+        return;
+    }
     // A cell's creation may just have remapped the page (break-before-
     // make): if the access is allowed now, retry it.
     {
@@ -986,11 +997,10 @@ fn fail_cpu(frame: &mut Frame, pc: &PerCpu, esr: u64) -> ExitAction {
 /// it with CPU_ON; PARKED: only the root's management restarts it), then,
 /// once started, resume its (possibly new) cell at the start address.
 pub(crate) fn park(frame: &mut Frame, pc: &PerCpu, state: u32) {
-    let in_cell = pc.cell.load(Ordering::Relaxed) != ROOT_ID;
-    if in_cell {
+    if pc.cell.load(Ordering::Relaxed) != ROOT_ID {
         arch::stop_el1_timers();
-        irqchip::quiesce_cpu(pc);
     }
+    irqchip::quiesce_cpu(pc);
     // Release: AFFINITY_INFO callers that see OFF may reuse what the CPU
     // left behind (Linux frees its idle stack).
     pc.power.store(state, Ordering::Release);
@@ -1140,14 +1150,21 @@ fn disable(frame: &mut Frame, pc: &PerCpu) -> ExitAction {
     // Not in upstream's log: the CPU's exit statistics.
     let stat = |s| pc.stats.get(s);
     println!(
-        "  exits: total {}, hypercall {}, psci {}, smccc {}, mmio {}, management {}",
+        "  exits: total {}, virq {}, vsgi {}, mmio {}, maintenance {}, hypercall {}, psci {}, smccc {}, management {}",
         stat(CpuStat::VmexitsTotal),
+        stat(CpuStat::VmexitsVirq),
+        stat(CpuStat::VmexitsVsgi),
+        stat(CpuStat::VmexitsMmio),
+        stat(CpuStat::VmexitsMaintenance),
         stat(CpuStat::VmexitsHypercall),
         stat(CpuStat::VmexitsPsci),
         stat(CpuStat::VmexitsSmccc),
-        stat(CpuStat::VmexitsMmio),
         stat(CpuStat::VmexitsManagement)
     );
+    // Interrupts back to Linux before this CPU stops counting as under
+    // the hypervisor: SGIs of root CPUs still here then go to it
+    // physically (see `irqchip::send_sgi`).
+    irqchip::lower_root_cpu(pc);
     pc.active.store(false, Ordering::Release);
     leave(frame, pc.stub_vbar, pc.stub_hcr, pc.stub_sp, 0)
 }

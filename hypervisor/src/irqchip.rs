@@ -1,22 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! The GIC at EL2: where its frames are, each CPU's redistributor, and
-//! interrupt delivery to CPUs of non-root cells.
+//! interrupt delivery to the CPUs of every cell, the root included.
 //!
-//! A non-root cell CPU runs with `HCR_EL2.IMO`/`FMO` set: every physical
-//! interrupt it receives is taken here ([`handle_irqs`]). The
-//! hypervisor's own ([`SGI_EVENT`], the maintenance interrupt) are
+//! With a GICv3, every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
+//! each physical interrupt it receives is taken here ([`handle_irqs`]).
+//! The hypervisor's own ([`SGI_EVENT`], the maintenance interrupt) are
 //! handled; an interrupt the cell owns (its PPIs, its SPIs) is
 //! priority-dropped and injected into a list register with the HW bit,
-//! so the cell's EOI deactivates the physical interrupt; anything else is
-//! ended and dropped. The cell's `ICC_*` accesses reach the virtual CPU
-//! interface; its distributor and redistributor accesses trap and are
-//! filtered by [`crate::vgic`] ([`emulate_mmio`]); its SGIs are
-//! delivered only within the cell ([`send_virtual_sgi`]).
+//! so the cell's deactivation deactivates the physical interrupt; an SGI
+//! another root CPU forwarded is injected into a root CPU as a virtual
+//! SGI; anything else is ended and dropped. A cell's `ICC_*` accesses
+//! reach the virtual CPU interface; its distributor and redistributor
+//! accesses trap and are filtered by [`crate::vgic`] ([`emulate_mmio`]);
+//! its SGIs reach only its own CPUs ([`send_sgi`]).
 //!
-//! Root CPUs keep the GIC passed through (see `hv.rs`); this module only
-//! finds their redistributors. GICv3 only: GICv2 cells are refused at
-//! creation for now.
+//! The root is lifted into this scheme while Linux runs: at enable each
+//! CPU's interface state moves into its virtual interface
+//! ([`lift_root_cpu`]), at disable it moves back without losing an
+//! interrupt ([`lower_root_cpu`]). The root's SPIs are those of its
+//! config minus the ones non-root cells own ([`spis_to_cell`],
+//! [`spis_to_root`]).
+//!
+//! With a GICv2 the root keeps the GIC passed through (see `hv.rs`) and
+//! non-root cells are refused at creation, for now.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -24,13 +31,16 @@ use jailhouse_abi::config::SystemConfig;
 use jailhouse_abi::hypercall::{CpuStat, Errno};
 
 use crate::arch::aarch64::{gic, Frame};
-use crate::hv::{cpus_in, guest_mpidr, PerCpu, POWER_ON};
+use crate::hv::{cpus_in, guest_mpidr, PerCpu, POWER_ON, ROOT_CPUS, ROOT_ID};
 use crate::layout::{GIC_WINDOW_BASE, GIC_WINDOW_SIZE};
 use crate::paging::{self, TABLE_L2_HIGH};
 use crate::println;
 use crate::sync::SpinLock;
 use crate::trap::DataAbort;
-use crate::vgic::{self, Access, Action, IrqSet, GICD_SIZE, GICR_STRIDE, SGI_EVENT};
+use crate::vgic::{
+    self, Access, Action, CpuInterface, Handover, IrqSet, GICD_SIZE, GICR_STRIDE, MAX_IRQS,
+    SGI_EVENT,
+};
 
 /// GIC version of the system config.
 static VERSION: AtomicU32 = AtomicU32::new(0);
@@ -41,24 +51,33 @@ static GICR_FRAMES: AtomicU64 = AtomicU64::new(0);
 /// Physical address the EL2 GIC window starts at.
 static WINDOW_PA: AtomicU64 = AtomicU64::new(0);
 static MAINTENANCE_IRQ: AtomicU32 = AtomicU32::new(25);
-/// Serialises read-modify-write emulation of shared distributor
-/// registers between cell CPUs.
+/// Serialises the emulation of trapped GIC accesses (read-modify-write
+/// of shared registers) with each other and with changes of interrupt
+/// ownership, so that a decision taken under it still holds when it is
+/// carried out.
 static DIST_LOCK: SpinLock<()> = SpinLock::new(());
+/// The root cell's SPIs: its config's, minus those of non-root cells.
+/// Written under [`DIST_LOCK`]; read under it for emulation, and without
+/// it (relaxed) when an interrupt arrives, where a stale bit only
+/// delivers or drops an interrupt that is being handed over anyway.
+static ROOT_IRQS: [AtomicU32; MAX_IRQS / 32] = [const { AtomicU32::new(0) }; MAX_IRQS / 32];
 
 /// `ICH_HCR_EL2.En`: the virtual CPU interface works.
 const ICH_HCR_EN: u64 = 1 << 0;
 /// `ICH_HCR_EL2.UIE`: maintenance interrupt when the list registers
 /// (nearly) ran empty, to refill them from the pending queue.
 const ICH_HCR_UIE: u64 = 1 << 1;
-/// `ICC_CTLR_EL1.EOImode`: EOI only drops priority.
-const ICC_CTLR_EOIMODE: u64 = 1 << 1;
 /// Redistributor registers.
 const GICR_TYPER: u64 = 0x8;
 const GICR_ISENABLER0: u64 = 0x1_0100;
 const GICR_ICENABLER0: u64 = 0x1_0180;
+const GICR_ISPENDR0: u64 = 0x1_0200;
+const GICR_ICPENDR0: u64 = 0x1_0280;
+const GICR_ISACTIVER0: u64 = 0x1_0300;
 const GICR_ICACTIVER0: u64 = 0x1_0380;
 const GICR_IPRIORITYR: u64 = 0x1_0400;
 const GICD_ICENABLER: u64 = 0x0180;
+const GICD_ISPENDR: u64 = 0x0200;
 const GICD_ICACTIVER: u64 = 0x0380;
 const GICD_IPRIORITYR: u64 = 0x0400;
 const GICD_IROUTER: u64 = 0x6000;
@@ -117,6 +136,10 @@ pub fn init_system(config: &SystemConfig<'_>) -> Result<(), Errno> {
     GICR_FRAMES.store(frames, Ordering::Relaxed);
     WINDOW_PA.store(base, Ordering::Relaxed);
     MAINTENANCE_IRQ.store(u32::from(maintenance), Ordering::Relaxed);
+    let root_spis = IrqSet::of_irqchips(config.irqchips(), gicd);
+    for (word, bits) in ROOT_IRQS.iter().enumerate() {
+        bits.store(root_spis.word(word), Ordering::Relaxed);
+    }
     Ok(())
 }
 
@@ -174,7 +197,8 @@ fn gicd_write(offset: u64, value: u32) {
     unsafe { gic::mmio_write32(gicd_va(offset), value) };
 }
 
-/// The private interrupts a cell may use on its CPUs.
+/// The private interrupts a cell may program on its CPUs (the root's
+/// are the same: PPIs but the maintenance interrupt; SGIs are virtual).
 fn cell_private() -> IrqSet {
     vgic::cell_private_irqs(MAINTENANCE_IRQ.load(Ordering::Relaxed))
 }
@@ -183,56 +207,244 @@ fn private_mask() -> u32 {
     cell_private().word(0)
 }
 
-fn clear_list_registers(pc: &PerCpu) {
+/// The hypervisor's own private interrupts.
+fn own_private_mask() -> u32 {
+    1 << SGI_EVENT | 1 << MAINTENANCE_IRQ.load(Ordering::Relaxed)
+}
+
+/// Whether `pc` runs the root cell.
+fn in_root(pc: &PerCpu) -> bool {
+    pc.cell.load(Ordering::Relaxed) == ROOT_ID
+}
+
+/// The root's SPIs now.
+fn root_irqs() -> IrqSet {
+    let mut set = IrqSet::new();
+    for (word, bits) in ROOT_IRQS.iter().enumerate() {
+        set.set_word(word, bits.load(Ordering::Relaxed));
+    }
+    set
+}
+
+/// What the GIC emulation needs to know of a CPU's cell.
+struct Owner {
+    irqs: IrqSet,
+    cpus: u64,
+    virt_cpuid: bool,
+}
+
+fn owner(pc: &PerCpu) -> Owner {
+    if in_root(pc) {
+        Owner {
+            irqs: root_irqs(),
+            cpus: ROOT_CPUS.load(Ordering::Relaxed),
+            virt_cpuid: false,
+        }
+    } else {
+        let view = pc.view();
+        Owner {
+            irqs: view.irqs,
+            cpus: view.cpus,
+            virt_cpuid: view.virt_cpuid,
+        }
+    }
+}
+
+/// Give the virtual interface up, handing each virtual interrupt it
+/// holds back to the physical GIC as [`vgic::hand_back`] decides
+/// (`keep`: the CPU's software goes on with the physical interface).
+/// Leaves the list registers, the queue and the posted SGIs empty.
+fn release_virtual_interface(pc: &PerCpu, keep: bool) {
     for n in 0..pc.list_registers {
+        apply_handover(pc, vgic::hand_back(gic::read_lr(n), keep));
         gic::write_lr(n, 0);
     }
+    while let Some(intid) = pc.pending().take() {
+        apply_handover(pc, vgic::hand_back_queued(intid, keep));
+    }
+    // Acquire pairs with the senders' release `fetch_or`.
+    let posted = pc.pending_sgis.swap(0, Ordering::Acquire);
+    for intid in (0..16).filter(|n| posted & (1 << n) != 0) {
+        apply_handover(pc, vgic::hand_back_queued(intid, keep));
+    }
     gic::write_ich_ap1r0(0);
-    pc.pending().clear();
+}
+
+fn apply_handover(pc: &PerCpu, handover: Handover) {
+    match handover {
+        Handover::Drop => {}
+        Handover::Sgi(intid) => gic::send_sgi(intid, pc.mpidr),
+        Handover::Physical {
+            intid,
+            pend,
+            deactivate,
+        } => {
+            let bit = 1u32 << (intid % 32);
+            if intid < 32 {
+                if pend {
+                    gicr_write(pc, GICR_ISPENDR0, bit);
+                }
+                if deactivate {
+                    gicr_write(pc, GICR_ICACTIVER0, bit);
+                }
+            } else {
+                let word = u64::from(intid / 32) * 4;
+                if pend {
+                    gicd_write(GICD_ISPENDR + word, bit);
+                }
+                if deactivate {
+                    gicd_write(GICD_ICACTIVER + word, bit);
+                }
+            }
+        }
+    }
+}
+
+/// The physical CPU interface as the hypervisor runs it under any cell:
+/// nothing masked, EOI mode 1 (priority drop at EL2, deactivation by the
+/// cell's virtual EOI), group 1 on.
+fn own_physical_interface() {
+    gic::write_icc_pmr(0xff);
+    gic::write_icc_ctlr(gic::read_icc_ctlr() | vgic::ICC_CTLR_EOIMODE);
+    gic::write_icc_igrpen1(1);
 }
 
 /// Prepare this CPU's interfaces for its (new) non-root cell: physical
 /// interrupts to EL2 with EOI mode 1, the hypervisor's interrupts on, the
 /// cell's PPIs off and inactive, an empty virtual interface.
 pub fn enter_cell(pc: &PerCpu) {
-    clear_list_registers(pc);
-    pc.pending_sgis.store(0, Ordering::Relaxed);
+    release_virtual_interface(pc, false);
     gic::write_ich_vmcr(0);
-    gic::write_icc_pmr(0xff);
-    gic::write_icc_ctlr(gic::read_icc_ctlr() | ICC_CTLR_EOIMODE);
-    gic::write_icc_igrpen1(1);
+    own_physical_interface();
     let private = private_mask();
-    let own = 1 << SGI_EVENT | 1 << MAINTENANCE_IRQ.load(Ordering::Relaxed);
     gicr_write(pc, GICR_ICENABLER0, private);
     gicr_write(pc, GICR_ICACTIVER0, private);
-    gicr_write(pc, GICR_ISENABLER0, own);
+    gicr_write(pc, GICR_ISENABLER0, own_private_mask());
     gic::write_ich_hcr(ICH_HCR_EN);
 }
 
-/// Prepare this CPU for the root again: no virtual interface (Linux
-/// programs its GIC state itself when the CPU comes online).
+/// Prepare this CPU for the root again, when Linux switches it on (PSCI
+/// CPU_ON): an empty virtual interface, which Linux programs as it
+/// brings the CPU up; with a GICv2, nothing (the root has the GIC).
 pub fn enter_root(pc: &PerCpu) {
-    if is_v3() {
-        clear_list_registers(pc);
-        gic::write_ich_hcr(0);
-        gic::write_ich_vmcr(0);
+    if !is_v3() {
+        return;
+    }
+    release_virtual_interface(pc, false);
+    gic::write_ich_vmcr(0);
+    own_physical_interface();
+    // SGIs left pending from before the CPU went off are stale.
+    gicr_write(pc, GICR_ICPENDR0, 0xffff & !(1 << SGI_EVENT));
+    gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
+    gic::write_ich_hcr(ICH_HCR_EN);
+}
+
+/// Bring a root CPU, with Linux running on it, under the hypervisor's
+/// interrupt handling (enable, once per CPU, GICv3 only): Linux's
+/// `ICC_*` state becomes the virtual interface's; interrupts that are
+/// active on the CPU (the IPI that called the driver on it) are
+/// deactivated, as Linux's later deactivation reaches only the virtual
+/// interface; all SGIs (Linux sends its IPIs as physical SGIs, forwarded
+/// by [`send_sgi`]) and the hypervisor's interrupts are enabled.
+pub fn lift_root_cpu(pc: &PerCpu) {
+    if !is_v3() {
+        return;
+    }
+    let linux = CpuInterface::from_icc(
+        gic::read_icc_pmr(),
+        gic::read_icc_bpr1(),
+        gic::read_icc_igrpen1(),
+        gic::read_icc_ctlr(),
+    );
+    clear_list_registers(pc);
+    // Active priorities move too (none, normally: Linux drops the
+    // priority as it acknowledges, EOImode 1).
+    gic::write_ich_ap1r0(gic::read_icc_ap1r0());
+    gic::write_icc_ap1r0(0);
+    gic::write_ich_vmcr(linux.to_vmcr());
+    own_physical_interface();
+    // SAFETY: the CPU's redistributor in the mapped window; reading the
+    // active bits has no side effects.
+    let active = unsafe { gic::mmio_read32(gicr_va(pc, GICR_ISACTIVER0)) };
+    gicr_write(pc, GICR_ICACTIVER0, active);
+    gicr_write(pc, GICR_ICPENDR0, 1 << SGI_EVENT);
+    gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
+    gic::write_ich_hcr(ICH_HCR_EN);
+}
+
+/// Give a root CPU's interrupts back to Linux (disable, GICv3 only): the
+/// virtual interface's state becomes the physical `ICC_*` state, and
+/// every virtual interrupt pending or active is handed back so that
+/// Linux sees it on the physical interface ([`vgic::hand_back`] with
+/// `keep`).
+pub fn lower_root_cpu(pc: &PerCpu) {
+    if !is_v3() {
+        return;
+    }
+    let linux = CpuInterface::from_vmcr(gic::read_ich_vmcr());
+    let active_priorities = gic::read_ich_ap1r0();
+    gic::write_ich_hcr(0);
+    gicr_write(
+        pc,
+        GICR_ICENABLER0,
+        1 << MAINTENANCE_IRQ.load(Ordering::Relaxed),
+    );
+    gic::write_icc_pmr(u64::from(linux.pmr));
+    gic::write_icc_bpr1(u64::from(linux.bpr1));
+    gic::write_icc_ctlr(linux.icc_ctlr(gic::read_icc_ctlr()));
+    gic::write_icc_igrpen1(u64::from(linux.group1));
+    gic::write_icc_ap1r0(active_priorities);
+    release_virtual_interface(pc, true);
+}
+
+/// Silence a CPU that stops (parks, or is switched off by its cell or by
+/// Linux): its PPIs off and inactive if it ran a non-root cell, its
+/// virtual interface handed back ([`vgic::hand_back`] without `keep`).
+pub fn quiesce_cpu(pc: &PerCpu) {
+    if !is_v3() {
+        return;
+    }
+    gic::write_ich_hcr(0);
+    if !in_root(pc) {
+        let private = private_mask();
+        gicr_write(pc, GICR_ICENABLER0, private);
+        gicr_write(pc, GICR_ICACTIVER0, private);
+    }
+    release_virtual_interface(pc, false);
+}
+
+fn clear_list_registers(pc: &PerCpu) {
+    for n in 0..pc.list_registers {
+        gic::write_lr(n, 0);
+    }
+    gic::write_ich_ap1r0(0);
+    pc.pending().clear();
+    pc.pending_sgis.store(0, Ordering::Relaxed);
+}
+
+/// Hand SPIs of a new cell over from the root: they leave the root's set,
+/// and are disabled, deactivated and routed to `target_mpidr`.
+pub fn spis_to_cell(irqs: &IrqSet, target_mpidr: u64) {
+    let _lock = DIST_LOCK.lock();
+    for (word, bits) in ROOT_IRQS.iter().enumerate() {
+        bits.fetch_and(!irqs.word(word), Ordering::Relaxed);
+    }
+    reset_spis(irqs, target_mpidr);
+}
+
+/// Give the SPIs of a destroyed cell back to the root: disabled,
+/// deactivated, routed to `target_mpidr`, then in the root's set.
+pub fn spis_to_root(irqs: &IrqSet, target_mpidr: u64) {
+    let _lock = DIST_LOCK.lock();
+    reset_spis(irqs, target_mpidr);
+    for (word, bits) in ROOT_IRQS.iter().enumerate() {
+        bits.fetch_or(irqs.word(word), Ordering::Relaxed);
     }
 }
 
-/// Silence a parking cell CPU: its PPIs off and inactive, its virtual
-/// interface emptied.
-pub fn quiesce_cpu(pc: &PerCpu) {
-    let private = private_mask();
-    gicr_write(pc, GICR_ICENABLER0, private);
-    gicr_write(pc, GICR_ICACTIVER0, private);
-    clear_list_registers(pc);
-    gic::write_ich_hcr(0);
-}
-
-/// Disable, deactivate and route to `target_mpidr` the SPIs of a cell
-/// (at its creation, and back for the root at its destruction).
-pub fn reset_spis(irqs: &IrqSet, target_mpidr: u64) {
-    let _lock = DIST_LOCK.lock();
+/// Disable, deactivate and route to `target_mpidr` the SPIs `irqs`
+/// (caller holds [`DIST_LOCK`]).
+fn reset_spis(irqs: &IrqSet, target_mpidr: u64) {
     for irq in irqs.iter() {
         let word = u64::from(irq / 32) * 4;
         let bit = 1u32 << (irq % 32);
@@ -253,6 +465,9 @@ pub fn reset_spis(irqs: &IrqSet, target_mpidr: u64) {
 fn owned(pc: &PerCpu, intid: u32) -> bool {
     match intid {
         16..=31 => intid != MAINTENANCE_IRQ.load(Ordering::Relaxed),
+        32.. if in_root(pc) => ROOT_IRQS
+            .get(intid as usize / 32)
+            .is_some_and(|w| w.load(Ordering::Relaxed) & (1 << (intid % 32)) != 0),
         32.. => pc.view().irqs.contains(intid),
         _ => false,
     }
@@ -330,11 +545,12 @@ fn take_posted_sgis(pc: &PerCpu) {
     }
 }
 
-/// Handle the physical interrupts pending for this (non-root cell) CPU.
-/// Returns whether [`SGI_EVENT`] arrived, i.e. the CPU must look at its
-/// management requests.
+/// Handle the physical interrupts pending for this CPU. Returns whether
+/// [`SGI_EVENT`] arrived, i.e. the CPU must look at its management
+/// requests.
 pub fn handle_irqs(pc: &PerCpu) -> bool {
     let maintenance = MAINTENANCE_IRQ.load(Ordering::Relaxed);
+    let root = in_root(pc);
     let mut event = false;
     for _ in 0..16 {
         let intid = gic::acknowledge() & 0xff_ffff;
@@ -351,25 +567,52 @@ pub fn handle_irqs(pc: &PerCpu) -> bool {
             gic::deactivate(intid);
             pc.stats.count_exit(CpuStat::VmexitsMaintenance);
             refill(pc);
+        } else if intid < 16 && root {
+            // An IPI of another root CPU, forwarded by `send_sgi`.
+            gic::deactivate(intid);
+            pc.stats.count_exit(CpuStat::VmexitsVirq);
+            inject(pc, intid);
         } else if owned(pc, intid) {
             pc.stats.count_exit(CpuStat::VmexitsVirq);
             inject(pc, intid);
         } else {
-            // Not the cell's (a stray PPI, another cell's SPI): drop it.
+            // Not the cell's (a stale SGI, a stray PPI, another cell's
+            // SPI): drop it.
             gic::deactivate(intid);
         }
     }
     event
 }
 
-/// A cell CPU wrote `ICC_SGI1R_EL1`: deliver the SGI to the targets that
+/// A CPU wrote `ICC_SGI1R_EL1`: deliver the SGI to the targets that
 /// belong to its cell, and to no one else.
-pub fn send_virtual_sgi(pc: &PerCpu, value: u64) {
+///
+/// Root SGIs (Linux's IPIs) travel as the same physical SGI, so that an
+/// IPI between a CPU under the hypervisor and one that is not yet or no
+/// longer (during enable and disable) reaches its target either way.
+/// Non-root cells' SGIs, and [`SGI_EVENT`] in any cell, are posted in
+/// the target's `pending_sgis` and signalled with [`SGI_EVENT`]: a
+/// cell's CPUs may be numbered virtually, and the hypervisor's own SGI
+/// must not be mistaken for a cell's.
+pub fn send_sgi(pc: &PerCpu, value: u64) {
     let request = vgic::SgiRequest::decode(value);
-    let view = pc.view();
-    let sender = guest_mpidr(pc, view.cpus, view.virt_cpuid);
-    for target in cpus_in(view.cpus) {
-        if !request.targets_cpu(guest_mpidr(target, view.cpus, view.virt_cpuid), sender) {
+    let owner = owner(pc);
+    if in_root(pc) && request.intid != SGI_EVENT && !request.all_but_self {
+        for target in request.listed_targets() {
+            // CPUs of other cells are under the hypervisor; a root CPU
+            // may not be yet (enable) or no longer (disable).
+            let outside = cpus_in(!owner.cpus).any(|c| c.mpidr == target);
+            if target == pc.mpidr {
+                inject(pc, request.intid);
+            } else if !outside {
+                gic::send_sgi(request.intid, target);
+            }
+        }
+        return;
+    }
+    let sender = guest_mpidr(pc, owner.cpus, owner.virt_cpuid);
+    for target in cpus_in(owner.cpus) {
+        if !request.targets_cpu(guest_mpidr(target, owner.cpus, owner.virt_cpuid), sender) {
             continue;
         }
         if target.cpu_id == pc.cpu_id {
@@ -386,8 +629,9 @@ pub fn send_virtual_sgi(pc: &PerCpu, value: u64) {
     }
 }
 
-/// Emulate a cell CPU's trapped access to the GIC at `ipa`. `Err` means
-/// the access is not one the cell may make (the caller fails the CPU).
+/// Emulate a CPU's trapped access to the GIC at `ipa`. `Err` means the
+/// access is not to the GIC or not one the cell may make (the caller
+/// fails the CPU, or for the root injects an abort).
 pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -> Result<(), ()> {
     if !dabt.valid || !is_v3() {
         return Err(());
@@ -399,7 +643,8 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
     let gicd = GICD_PA.load(Ordering::Relaxed);
     let gicr = GICR_PA.load(Ordering::Relaxed);
     let gicr_end = gicr + GICR_FRAMES.load(Ordering::Relaxed) * GICR_STRIDE;
-    let view = pc.view();
+    let _lock = DIST_LOCK.lock();
+    let owner = owner(pc);
     let (base, access, action) = if (gicd..gicd + GICD_SIZE).contains(&ipa) {
         let access = Access {
             offset: ipa - gicd,
@@ -407,7 +652,7 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
             write: dabt.write,
             value,
         };
-        (gicd, access, vgic::distributor(&view.irqs, &access))
+        (gicd, access, vgic::distributor(&owner.irqs, &access))
     } else if (gicr..gicr_end).contains(&ipa) {
         let frame_pa = gicr + (ipa - gicr) / GICR_STRIDE * GICR_STRIDE;
         let access = Access {
@@ -416,7 +661,7 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
             write: dabt.write,
             value,
         };
-        let own = cpus_in(view.cpus).any(|c| c.gicr_pa == frame_pa);
+        let own = cpus_in(owner.cpus).any(|c| c.gicr_pa == frame_pa);
         (
             frame_pa,
             access,
@@ -426,14 +671,14 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
         return Err(());
     };
     let va = window_va(base);
-    let mut result = perform(pc, va, &access, action)?;
-    if view.virt_cpuid && base != gicd && !access.write {
+    let mut result = perform(&owner, va, &access, action)?;
+    if owner.virt_cpuid && base != gicd && !access.write {
         // With virtual CPU ids, a redistributor shows the affinity its CPU
         // has in the cell, and redistributors of other cells' CPUs show
         // one no cell CPU has.
-        let owner = cpus_in(view.cpus).find(|c| c.gicr_pa == base);
-        let affinity = owner.map_or(u64::from(u32::MAX), |c| {
-            typer_affinity(guest_mpidr(c, view.cpus, true))
+        let cpu = cpus_in(owner.cpus).find(|c| c.gicr_pa == base);
+        let affinity = cpu.map_or(u64::from(u32::MAX), |c| {
+            typer_affinity(guest_mpidr(c, owner.cpus, true))
         });
         result = vgic::typer_with_affinity(&access, result, affinity);
     }
@@ -453,8 +698,8 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
 }
 
 /// Apply a filtering decision to the frame mapped at `va`; the value a
-/// read returns.
-fn perform(pc: &PerCpu, va: u64, access: &Access, action: Action) -> Result<u64, ()> {
+/// read returns. The caller holds [`DIST_LOCK`].
+fn perform(owner: &Owner, va: u64, access: &Access, action: Action) -> Result<u64, ()> {
     // The register accesses below use `va`, the EL2 window alias of the
     // distributor or of a redistributor; offsets come from the filter and
     // lie inside the frame, and the filter limited every write to
@@ -483,7 +728,6 @@ fn perform(pc: &PerCpu, va: u64, access: &Access, action: Action) -> Result<u64,
             mask,
             value,
         } => {
-            let _lock = DIST_LOCK.lock();
             // Byte-wide where the register allows it (priorities), so a
             // root CPU writing a neighbouring byte is never overwritten.
             if (0x400..0x800).contains(&(offset & 0xffff)) {
@@ -500,9 +744,8 @@ fn perform(pc: &PerCpu, va: u64, access: &Access, action: Action) -> Result<u64,
             Ok(0)
         }
         Action::Route { offset, irq, mpidr } => {
-            let view = pc.view();
             let target =
-                cpus_in(view.cpus).find(|c| guest_mpidr(c, view.cpus, view.virt_cpuid) == mpidr);
+                cpus_in(owner.cpus).find(|c| guest_mpidr(c, owner.cpus, owner.virt_cpuid) == mpidr);
             match target {
                 Some(cpu) => {
                     // SAFETY: see above; IROUTER of an SPI the cell owns.

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! The decisions of GICv3 virtualisation for non-root cells: which
-//! interrupts a cell owns, what a trapped distributor or redistributor
-//! access may do to the physical GIC, how `ICC_SGI1R_EL1` names target
-//! CPUs, and how list registers are encoded.
+//! The decisions of GICv3 virtualisation, for the root cell and the
+//! non-root cells alike: which interrupts a cell owns, what a trapped
+//! distributor or redistributor access may do to the physical GIC, how
+//! `ICC_SGI1R_EL1` names target CPUs, how list registers are encoded, how
+//! a CPU interface's state moves into the virtual interface and back,
+//! and what becomes of the virtual interrupts a CPU still holds when it
+//! gives its virtual interface up.
 //!
 //! Everything here is plain data in, decision out; the arch layer
 //! (`arch::aarch64::gic`) performs the register accesses and `hv.rs`
@@ -14,9 +17,10 @@
 /// Interrupt IDs covered by the bitmaps (SGIs, PPIs and SPIs 32..1019).
 pub const MAX_IRQS: usize = 1024;
 
-/// The physical SGI the hypervisor sends to a cell CPU to make it look
-/// at its management requests. Linux uses SGIs 0–7 for its IPIs; the
-/// hypervisor only ever sends this one to CPUs of non-root cells.
+/// The physical SGI the hypervisor sends to a CPU to make it look at its
+/// management requests and at the virtual SGIs posted for it. Linux uses
+/// SGIs 0–7 for its IPIs, which the hypervisor forwards as the same
+/// physical SGIs between root CPUs.
 pub const SGI_EVENT: u32 = 8;
 
 /// Size of the distributor frame (GICv3).
@@ -58,6 +62,23 @@ impl IrqSet {
                     }
                 }
             }
+        }
+    }
+
+    /// The SPIs that the irqchip entries for the distributor at `gicd`
+    /// give a cell.
+    pub fn of_irqchips(chips: &[jailhouse_abi::config::IrqChip], gicd: u64) -> Self {
+        let mut set = Self::new();
+        for chip in chips.iter().filter(|c| { c.address } == gicd) {
+            set.add_pins(chip.pin_base, &{ chip.pin_bitmap });
+        }
+        set
+    }
+
+    /// Replace the 32 bits of the set starting at interrupt `32 * word`.
+    pub fn set_word(&mut self, word: usize, bits: u32) {
+        if let Some(w) = self.words.get_mut(word) {
+            *w = bits;
         }
     }
 
@@ -388,6 +409,14 @@ impl SgiRequest {
         }
     }
 
+    /// The affinities a target-list request names (none for IRM).
+    pub fn listed_targets(&self) -> impl Iterator<Item = u64> + '_ {
+        let base = self.affinity | (u64::from(self.range) * 16);
+        (0..16u64)
+            .filter(move |n| !self.all_but_self && self.targets & (1 << n) != 0)
+            .map(move |n| base + n)
+    }
+
     /// Whether the CPU with affinity `mpidr` is a target (for a sender
     /// with affinity `sender`).
     pub fn targets_cpu(&self, mpidr: u64, sender: u64) -> bool {
@@ -419,6 +448,135 @@ pub const fn list_register_intid(lr: u64) -> Option<u32> {
     } else {
         Some(lr as u32)
     }
+}
+
+/// The EL1-visible state of a GIC CPU interface that Linux programs:
+/// what moves from the physical `ICC_*` registers into `ICH_VMCR_EL2`
+/// when a running root CPU comes under the hypervisor, and back when it
+/// leaves. Group 0 is left out: Linux does not use it, and with two
+/// security states its registers may belong to the secure firmware.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuInterface {
+    /// `ICC_PMR_EL1`: priority mask.
+    pub pmr: u8,
+    /// `ICC_BPR1_EL1`: binary point of group 1.
+    pub bpr1: u8,
+    /// `ICC_IGRPEN1_EL1`: group 1 enabled.
+    pub group1: bool,
+    /// `ICC_CTLR_EL1.EOImode`: EOI only drops the priority.
+    pub eoi_drop_only: bool,
+    /// `ICC_CTLR_EL1.CBPR`: one binary point for both groups.
+    pub common_bpr: bool,
+}
+
+/// `ICC_CTLR_EL1.CBPR` and `.EOImode`.
+pub const ICC_CTLR_CBPR: u64 = 1 << 0;
+pub const ICC_CTLR_EOIMODE: u64 = 1 << 1;
+
+impl CpuInterface {
+    /// From the physical registers (`ctlr` = `ICC_CTLR_EL1`).
+    pub fn from_icc(pmr: u64, bpr1: u64, group1: u64, ctlr: u64) -> Self {
+        Self {
+            pmr: pmr as u8,
+            bpr1: (bpr1 & 7) as u8,
+            group1: group1 & 1 != 0,
+            eoi_drop_only: ctlr & ICC_CTLR_EOIMODE != 0,
+            common_bpr: ctlr & ICC_CTLR_CBPR != 0,
+        }
+    }
+
+    /// As `ICH_VMCR_EL2`: VENG1 (bit 1), VCBPR (4), VEOIM (9), VBPR1
+    /// (20:18), VBPR0 (23:21; the same binary point), VPMR (31:24).
+    pub fn to_vmcr(self) -> u64 {
+        u64::from(self.group1) << 1
+            | u64::from(self.common_bpr) << 4
+            | u64::from(self.eoi_drop_only) << 9
+            | u64::from(self.bpr1) << 18
+            | u64::from(self.bpr1) << 21
+            | u64::from(self.pmr) << 24
+    }
+
+    /// From `ICH_VMCR_EL2`.
+    pub fn from_vmcr(vmcr: u64) -> Self {
+        Self {
+            pmr: (vmcr >> 24) as u8,
+            bpr1: ((vmcr >> 18) & 7) as u8,
+            group1: vmcr & (1 << 1) != 0,
+            eoi_drop_only: vmcr & (1 << 9) != 0,
+            common_bpr: vmcr & (1 << 4) != 0,
+        }
+    }
+
+    /// `ICC_CTLR_EL1` value `ctlr` with this interface's EOImode and CBPR.
+    pub fn icc_ctlr(self, ctlr: u64) -> u64 {
+        let mut ctlr = ctlr & !(ICC_CTLR_CBPR | ICC_CTLR_EOIMODE);
+        if self.common_bpr {
+            ctlr |= ICC_CTLR_CBPR;
+        }
+        if self.eoi_drop_only {
+            ctlr |= ICC_CTLR_EOIMODE;
+        }
+        ctlr
+    }
+}
+
+/// What becomes of a virtual interrupt a CPU holds (in a list register
+/// or queued) when it gives up its virtual interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// Nothing to do.
+    Drop,
+    /// Physical interrupt `intid` (which the hypervisor acknowledged, so
+    /// it is active): make it pending again if `pend`, deactivate it if
+    /// `deactivate`.
+    Physical {
+        intid: u32,
+        pend: bool,
+        deactivate: bool,
+    },
+    /// Raise SGI `intid` again on this CPU, physically.
+    Sgi(u32),
+}
+
+/// The hand-over of list register value `lr`. With `keep`, the CPU's
+/// software goes on with the physical interface (the hypervisor is being
+/// disabled): nothing may be lost, and an interrupt it is handling stays
+/// active for its deactivation. Without, the CPU stops (it is switched
+/// off or leaves its cell): its interrupts are ended, and an SPI it had
+/// not taken yet is made pending again so that it reaches the CPU the
+/// SPI is routed to now.
+pub fn hand_back(lr: u64, keep: bool) -> Handover {
+    let pending = lr >> 62 & 1 != 0;
+    let active = lr >> 63 != 0;
+    if !pending && !active {
+        return Handover::Drop;
+    }
+    if lr >> 61 & 1 == 0 {
+        // A virtual SGI: nothing physical stands behind it.
+        return if keep && pending {
+            Handover::Sgi(lr as u32 & 0xf)
+        } else {
+            Handover::Drop
+        };
+    }
+    let intid = (lr >> 32) as u32 & 0x3ff;
+    let spi = intid >= 32;
+    Handover::Physical {
+        intid,
+        pend: pending && (keep || spi),
+        deactivate: !(keep && active),
+    }
+}
+
+/// The hand-over of an interrupt waiting in the pending queue (pending,
+/// not yet in a list register; HW-backed unless an SGI).
+pub fn hand_back_queued(intid: u32, keep: bool) -> Handover {
+    let lr = if intid < 16 {
+        list_register(intid, 0, false)
+    } else {
+        list_register(intid, 0, true)
+    };
+    hand_back(lr, keep)
 }
 
 /// Virtual interrupts waiting for a free list register.
@@ -735,6 +893,80 @@ mod tests {
         assert_eq!(list_register_intid(0), None);
         // Active (state 0b10) still occupies the register.
         assert_eq!(list_register_intid(2 << 62 | 5), Some(5));
+    }
+
+    #[test]
+    fn sgi_target_lists() {
+        // Aff1 = 1, RS = 1, targets 0 and 3: affinities 0x110 and 0x113.
+        let req = SgiRequest::decode(5 << 24 | 1 << 44 | 1 << 16 | 0b1001);
+        let targets: Vec<u64> = req.listed_targets().collect();
+        assert_eq!(targets, [0x110, 0x113]);
+        let irm = SgiRequest::decode(5 << 24 | 1 << 40);
+        assert_eq!(irm.listed_targets().count(), 0);
+    }
+
+    #[test]
+    fn cpu_interface_moves_through_vmcr() {
+        // Linux at EL1 after booting at EL2: PMR 0xf0, BPR1 0, group 1,
+        // EOImode 1.
+        let linux = CpuInterface::from_icc(0xf0, 0, 1, 0x40_0402);
+        assert!(linux.eoi_drop_only && linux.group1 && !linux.common_bpr);
+        let vmcr = linux.to_vmcr();
+        assert_eq!(vmcr, 0xf0 << 24 | 1 << 9 | 1 << 1);
+        let bpr = CpuInterface::from_icc(0xf0, 3, 1, 1);
+        assert_eq!(bpr.to_vmcr() >> 18 & 0x3f, 3 << 3 | 3);
+        assert_eq!(CpuInterface::from_vmcr(vmcr), linux);
+        // Back to ICC_CTLR_EL1: the mode bits change, the others stay.
+        assert_eq!(linux.icc_ctlr(0x40_0401), 0x40_0402);
+        let plain = CpuInterface::default();
+        assert_eq!(plain.icc_ctlr(0x40_0403), 0x40_0400);
+    }
+
+    #[test]
+    fn hand_back_keeps_nothing_from_a_stopping_cpu() {
+        let spi = list_register(40, 0xa0, true);
+        let ppi = list_register(27, 0xa0, true);
+        let sgi = list_register(3, 0, false);
+        let active = |lr: u64| lr & !(1 << 62) | 1 << 63;
+        let both = |lr: u64| lr | 1 << 63;
+        // Pending SPI: to its current target again; pending PPI: ended.
+        let phys = |intid, pend, deactivate| Handover::Physical {
+            intid,
+            pend,
+            deactivate,
+        };
+        assert_eq!(hand_back(spi, false), phys(40, true, true));
+        assert_eq!(hand_back(ppi, false), phys(27, false, true));
+        assert_eq!(hand_back(active(ppi), false), phys(27, false, true));
+        assert_eq!(hand_back(both(spi), false), phys(40, true, true));
+        assert_eq!(hand_back(sgi, false), Handover::Drop);
+        assert_eq!(hand_back(0, false), Handover::Drop);
+    }
+
+    #[test]
+    fn hand_back_loses_nothing_when_the_software_goes_on() {
+        let spi = list_register(40, 0xa0, true);
+        let ppi = list_register(27, 0xa0, true);
+        let sgi = list_register(3, 0, false);
+        let active = |lr: u64| lr & !(1 << 62) | 1 << 63;
+        let both = |lr: u64| lr | 1 << 63;
+        let phys = |intid, pend, deactivate| Handover::Physical {
+            intid,
+            pend,
+            deactivate,
+        };
+        // Not yet taken: pending again, for the physical interface.
+        assert_eq!(hand_back(ppi, true), phys(27, true, true));
+        assert_eq!(hand_back(spi, true), phys(40, true, true));
+        // Being handled: stays active for the software's deactivation.
+        assert_eq!(hand_back(active(spi), true), phys(40, false, false));
+        assert_eq!(hand_back(both(ppi), true), phys(27, true, false));
+        // SGIs: raised again; one being handled is the software's.
+        assert_eq!(hand_back(sgi, true), Handover::Sgi(3));
+        assert_eq!(hand_back(active(sgi), true), Handover::Drop);
+        assert_eq!(hand_back_queued(5, true), Handover::Sgi(5));
+        assert_eq!(hand_back_queued(5, false), Handover::Drop);
+        assert_eq!(hand_back_queued(33, false), phys(33, true, true));
     }
 
     #[test]

@@ -41,11 +41,13 @@ macro_rules! sysreg_w {
 }
 
 sysreg_rw!(read_ich_hcr, write_ich_hcr, "ich_hcr_el2");
-sysreg_w!(write_ich_vmcr, "ich_vmcr_el2");
-sysreg_w!(write_ich_ap1r0, "ich_ap1r0_el2");
-sysreg_w!(write_icc_pmr, "icc_pmr_el1");
+sysreg_rw!(read_ich_vmcr, write_ich_vmcr, "ich_vmcr_el2");
+sysreg_rw!(read_ich_ap1r0, write_ich_ap1r0, "ich_ap1r0_el2");
+sysreg_rw!(read_icc_pmr, write_icc_pmr, "icc_pmr_el1");
+sysreg_rw!(read_icc_bpr1, write_icc_bpr1, "icc_bpr1_el1");
 sysreg_rw!(read_icc_ctlr, write_icc_ctlr, "icc_ctlr_el1");
-sysreg_w!(write_icc_igrpen1, "icc_igrpen1_el1");
+sysreg_rw!(read_icc_igrpen1, write_icc_igrpen1, "icc_igrpen1_el1");
+sysreg_rw!(read_icc_ap1r0, write_icc_ap1r0, "icc_ap1r0_el1");
 
 /// `ICH_VTR_EL2`: number of list registers minus one in bits 4:0.
 pub fn list_registers() -> usize {
@@ -107,8 +109,9 @@ pub fn send_sgi(intid: u32, mpidr: u64) {
         | u64::from(intid & 0xf) << 24
         | ((mpidr >> 8) & 0xff) << 16
         | 1 << (aff0 & 0xf);
-    // SAFETY: an SGI only interrupts the target CPU, which handles
-    // `intid` at EL2 (it runs a non-root cell with IMO set).
+    // SAFETY: an SGI only interrupts the target CPU: its EL2 handles it
+    // (IMO set), or, while the hypervisor is being enabled or disabled,
+    // its Linux gets the IPI it was sent.
     unsafe {
         asm!("dsb ish", "msr icc_sgi1r_el1, {}", "isb", in(reg) value, options(nostack, preserves_flags))
     };

@@ -18,6 +18,7 @@
 #include <linux/kprobes.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
@@ -538,6 +539,25 @@ static struct miscdevice jailhouse_misc_dev = {
 	.fops = &jailhouse_fops,
 };
 
+/*
+ * Reboot, halt or power-off with the hypervisor enabled: give the CPUs
+ * back to Linux first, so that the firmware and a kexec'd kernel find
+ * them as Linux booted them. -EINVAL means "not enabled".
+ */
+static int jailhouse_reboot_notify(struct notifier_block *nb,
+				   unsigned long code, void *unused)
+{
+	int err = jailhouse_cmd_disable();
+
+	if (err && err != -EINVAL)
+		pr_emerg("jailhouse: ordered shutdown failed!\n");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block jailhouse_reboot_nb = {
+	.notifier_call = jailhouse_reboot_notify,
+};
+
 static int __init jailhouse_init(void)
 {
 	int err;
@@ -554,8 +574,14 @@ static int __init jailhouse_init(void)
 	if (err)
 		goto exit_sysfs;
 
+	err = register_reboot_notifier(&jailhouse_reboot_nb);
+	if (err)
+		goto unreg_misc;
+
 	return 0;
 
+unreg_misc:
+	misc_deregister(&jailhouse_misc_dev);
 exit_sysfs:
 	jailhouse_sysfs_exit(jailhouse_dev);
 unreg_dev:
@@ -565,6 +591,7 @@ unreg_dev:
 
 static void __exit jailhouse_exit(void)
 {
+	unregister_reboot_notifier(&jailhouse_reboot_nb);
 	misc_deregister(&jailhouse_misc_dev);
 	jailhouse_sysfs_exit(jailhouse_dev);
 	root_device_unregister(jailhouse_dev);

@@ -2,7 +2,8 @@
 #
 # The openEuler workflow with a non-root cell: enable, create the
 # inmate-demo cell on CPU 1, load and start uart-demo, watch it print,
-# shut it down, destroy it, and check CPU 1 is back with Linux.
+# shut it down, destroy it, and check CPU 1 is back with Linux; then
+# reboot with a cell created (the driver's reboot notifier cleans up).
 . /scenario-lib.sh
 
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
@@ -23,3 +24,10 @@ after=$(cat /sys/devices/jailhouse/mem_pool_used)
 say "mem_pool_used before $baseline after $after"
 jailhouse cell list
 step "jailhouse disable" jailhouse disable
+
+# Reboot with the hypervisor enabled and a cell created: the driver's
+# reboot notifier destroys the cell and disables the hypervisor first.
+step "jailhouse enable again" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse cell create again" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
+say "rebooting"
+reboot -f

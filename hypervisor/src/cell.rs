@@ -657,6 +657,8 @@ pub fn start(id: u64) -> Result<(), Errno> {
     init_comm_region(cell, &config);
     clean_cell_ram(&config);
     let entry = config.desc().cpu_reset_address;
+    // Before the cell runs: it may print on the same UART at once.
+    println!("Started cell \"{}\"", cell.name());
     let mut first = true;
     for pc in cpus_in(cell.cpus) {
         pc.failed.store(false, Ordering::Relaxed);
@@ -673,7 +675,6 @@ pub fn start(id: u64) -> Result<(), Errno> {
         }
     }
     crate::arch::send_event();
-    println!("Started cell \"{}\"", cell.name());
     Ok(())
 }
 
@@ -723,8 +724,10 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
         return Err(Errno::NoEnt);
     };
     request_shutdown(cell)?;
-    println!("Closing cell \"{}\"", cell.name());
+    // After its CPUs stopped: a running cell may be printing on the
+    // same UART.
     stop_cpus(cell);
+    println!("Closing cell \"{}\"", cell.name());
     let Some(cell) = cells[index].take() else {
         return Err(Errno::NoEnt);
     };

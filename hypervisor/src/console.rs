@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! The hypervisor's debug console: the UART named by the system config
-//! (PL011 so far) and the virtual console ring in the image's console
-//! page, which the root cell reads through the driver.
+//! (a PL011, or an 8250/16550 such as the Raspberry Pi 4's mini-UART) and
+//! the virtual console ring in the image's console page, which the root
+//! cell reads through the driver.
 //!
 //! This module owns output formatting details (CR/LF, ring protocol). It
 //! does not decide where the UART is mapped; the init code hands it a
@@ -21,6 +22,64 @@ const PL011_DR: usize = 0x00;
 const PL011_FR: usize = 0x18;
 /// FR: transmit FIFO full.
 const PL011_FR_TXFF: u32 = 1 << 5;
+/// 8250 transmit holding register and line status register (register
+/// numbers; their distance comes from the config).
+const UART8250_THR: usize = 0;
+const UART8250_LSR: usize = 5;
+/// LSR: the transmit holding register is empty.
+const UART8250_LSR_THRE: u32 = 1 << 5;
+
+/// A UART the console can drive, at an EL2 virtual address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uart {
+    /// Arm PL011.
+    Pl011(usize),
+    /// 8250/16550: registers 4 bytes apart and accessed 32 bits wide
+    /// (`regdist_4`), or 1 byte apart and accessed 8 bits wide.
+    Ns8250 { base: usize, regdist_4: bool },
+}
+
+impl Uart {
+    /// Wait until the UART takes a byte, then send it.
+    fn put(self, byte: u8) {
+        match self {
+            Uart::Pl011(base) => {
+                let fr = (base + PL011_FR) as *const u32;
+                let dr = (base + PL011_DR) as *mut u32;
+                // SAFETY: `base` is the mapped PL011 (contract of
+                // `init`); FR and DR are 32-bit registers inside its page.
+                while unsafe { fr.read_volatile() } & PL011_FR_TXFF != 0 {
+                    core::hint::spin_loop();
+                }
+                // SAFETY: as above.
+                unsafe { dr.write_volatile(u32::from(byte)) };
+            }
+            Uart::Ns8250 { base, regdist_4 } => {
+                let reg = |n: usize| base + if regdist_4 { 4 * n } else { n };
+                let lsr = || {
+                    if regdist_4 {
+                        // SAFETY: `base` is the mapped 8250 (contract of
+                        // `init`), LSR one of its registers.
+                        unsafe { (reg(UART8250_LSR) as *const u32).read_volatile() }
+                    } else {
+                        // SAFETY: as above, byte-wide registers.
+                        u32::from(unsafe { (reg(UART8250_LSR) as *const u8).read_volatile() })
+                    }
+                };
+                while lsr() & UART8250_LSR_THRE == 0 {
+                    core::hint::spin_loop();
+                }
+                if regdist_4 {
+                    // SAFETY: as above; THR is write-only data.
+                    unsafe { (reg(UART8250_THR) as *mut u32).write_volatile(u32::from(byte)) };
+                } else {
+                    // SAFETY: as above.
+                    unsafe { (reg(UART8250_THR) as *mut u8).write_volatile(byte) };
+                }
+            }
+        }
+    }
+}
 
 /// Append `byte` to a console ring whose writer has produced `tail` bytes
 /// so far; returns the new tail. The ring keeps the newest
@@ -42,8 +101,8 @@ pub struct VirtConsolePage {
 /// Where console output goes.
 #[derive(Debug)]
 pub struct Sinks {
-    /// EL2 virtual address of a PL011, if one is mapped.
-    uart: Option<usize>,
+    /// The UART, if one is mapped.
+    uart: Option<Uart>,
     /// The virtual console page, if the system config enables it.
     ring: Option<*mut VirtConsolePage>,
 }
@@ -55,16 +114,8 @@ unsafe impl Send for Sinks {}
 
 impl Sinks {
     fn put_byte(&mut self, byte: u8) {
-        if let Some(base) = self.uart {
-            let fr = (base + PL011_FR) as *const u32;
-            let dr = (base + PL011_DR) as *mut u32;
-            // SAFETY: `base` is the mapped PL011 (contract of `init`); FR
-            // and DR are 32-bit registers inside its page.
-            while unsafe { fr.read_volatile() } & PL011_FR_TXFF != 0 {
-                core::hint::spin_loop();
-            }
-            // SAFETY: as above.
-            unsafe { dr.write_volatile(u32::from(byte)) };
+        if let Some(uart) = self.uart {
+            uart.put(byte);
         }
         if let Some(page) = self.ring {
             // SAFETY: `page` is the console page (contract of `init`); the
@@ -98,14 +149,14 @@ static CONSOLE: SpinLock<Sinks> = SpinLock::new(Sinks {
     ring: None,
 });
 
-/// Direct output to a PL011 at EL2 virtual address `uart` (if any) and
-/// to the console page `ring` (if any).
+/// Direct output to `uart` (if any) and to the console page `ring` (if
+/// any).
 ///
 /// # Safety
-/// `uart` must be the mapped register page of a PL011 and `ring` the
-/// console page, both mapped at these addresses on every CPU for as long
-/// as the hypervisor prints.
-pub unsafe fn init(uart: Option<usize>, ring: Option<*mut VirtConsolePage>) {
+/// `uart` must name the mapped registers of a UART of that kind and
+/// `ring` the console page, both mapped at these addresses on every CPU
+/// for as long as the hypervisor prints.
+pub unsafe fn init(uart: Option<Uart>, ring: Option<*mut VirtConsolePage>) {
     let mut sinks = CONSOLE.lock();
     sinks.uart = uart;
     sinks.ring = ring;

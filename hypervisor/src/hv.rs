@@ -491,16 +491,27 @@ fn init_system(cpu: u64, hv_pa: u64, hv_size: u64) -> Result<(), Errno> {
     }
 
     let con = config.debug_console();
-    let uart = (con.console_type() == Ok(ConsoleType::Pl011)
-        && con.console_flags().contains(ConsoleFlags::ACCESS_MMIO))
-    .then(|| {
-        // SAFETY: only the first CPU runs this, before any other CPU uses
-        // the tables; the UART slot is unused otherwise.
-        let l2 = unsafe { arch::boot_table_mut(TABLE_L2_HIGH) };
-        let va = paging::map_uart(l2, con.address);
-        arch::publish_tables();
-        va as usize
-    });
+    let flags = con.console_flags();
+    let uart = match con.console_type() {
+        Ok(ConsoleType::Pl011) | Ok(ConsoleType::Uart8250)
+            if flags.contains(ConsoleFlags::ACCESS_MMIO) =>
+        {
+            // SAFETY: only the first CPU runs this, before any other CPU
+            // uses the tables; the UART slot is unused otherwise.
+            let l2 = unsafe { arch::boot_table_mut(TABLE_L2_HIGH) };
+            let va = paging::map_uart(l2, con.address) as usize;
+            arch::publish_tables();
+            Some(if con.console_type() == Ok(ConsoleType::Pl011) {
+                console::Uart::Pl011(va)
+            } else {
+                console::Uart::Ns8250 {
+                    base: va,
+                    regdist_4: flags.contains(ConsoleFlags::REGDIST_4),
+                }
+            })
+        }
+        _ => None,
+    };
     let ring = config
         .flags()
         .contains(SystemFlags::VIRTUAL_DEBUG_CONSOLE)

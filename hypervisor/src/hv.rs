@@ -1028,6 +1028,15 @@ pub(crate) fn park(frame: &mut Frame, pc: &PerCpu, state: u32) {
         // Acquire pairs with the release store of ON_PENDING, so the
         // entry fields and the context below are visible.
         if pc.power.load(Ordering::Acquire) == POWER_ON_PENDING {
+            // Running from here on. A park request posted meanwhile is
+            // seen either here or by its poster, who then kicks us with
+            // SGI_EVENT (SeqCst on both sides, see `cell::park_cpu`):
+            // without this check a request that came while the root saw
+            // ON_PENDING would wait for ever.
+            pc.power.store(POWER_ON, Ordering::SeqCst);
+            if pc.request.load(Ordering::SeqCst) == REQ_PARK {
+                continue;
+            }
             break;
         }
         crate::arch::wait_for_event();
@@ -1065,7 +1074,6 @@ fn resume(frame: &mut Frame, pc: &PerCpu) {
         // SAFETY: Linux asked for this CPU to start at `entry` (CPU_ON).
         unsafe { arch::reset_el1(entry) };
     }
-    pc.power.store(POWER_ON, Ordering::Release);
 }
 
 /// The CPUs of a cell, for PSCI.

@@ -110,14 +110,21 @@ CELLS := $(patsubst $(SRCDIR)/conf/arm64/%.c,$(O)/cells/%.cell,$(CELL_SOURCES))
 INMATE_BINS := $(patsubst %,$(O)/inmates/%.bin,$(INMATES))
 INMATE_ELFS := $(patsubst %,$(O)/inmates/%.elf,$(INMATES))
 INMATE_STAMP := $(O)/inmates/.cargo-stamp
+FREERTOS_BIN := $(O)/freertos/FreeRTOS.bin
 
-all: firmware module tools cells inmates
+all: firmware module tools cells inmates freertos
 
 firmware: $(FIRMWARE)
 module: $(MODULE)
 tools: $(CLI)
 cells: $(CELLS)
 inmates: $(INMATE_BINS) $(INMATE_ELFS)
+
+# FreeRTOS.bin for the freertos cell: recipes-freertos decides what is out
+# of date (and fetches the pinned FreeRTOS-Kernel once).
+freertos:
+	$(Q)$(MAKE) --no-print-directory -C $(SRCDIR)/recipes-freertos \
+		O=$(O)/freertos CROSS_COMPILE=$(CROSS_COMPILE) JH_CACHE=$(JH_CACHE)
 
 $(FIRMWARE): $(RUST_SOURCES)
 	@echo "  CARGO   hypervisor ($(BAREMETAL_TARGET), $(PROFILE))"
@@ -198,13 +205,15 @@ install: all
 	$(Q)install -d $(DESTDIR)$(datadir)/jailhouse/cells $(DESTDIR)$(datadir)/jailhouse/inmates
 	$(Q)$(if $(CELLS),install -m 0644 $(CELLS) $(DESTDIR)$(datadir)/jailhouse/cells/)
 	$(Q)install -m 0644 $(INMATE_BINS) $(INMATE_ELFS) $(DESTDIR)$(datadir)/jailhouse/inmates/
+	$(Q)install -m 0644 $(FREERTOS_BIN) $(DESTDIR)$(datadir)/jailhouse/inmates/
 	$(Q)install -D -m 0644 $(MODULE) \
 		$(DESTDIR)/lib/modules/$(KERNELRELEASE)/extra/jailhouse.ko
 
 # ---------------------------------------------------------------- test --
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
-SCENARIOS ?= root-smoke root-enable root-isolation root-gic demo cell-demo cell-gic cell-isolation cell-cycle
+SCENARIOS ?= root-smoke root-enable root-isolation root-gic demo cell-demo cell-gic cell-isolation cell-cycle \
+	freertos
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).
@@ -357,5 +366,5 @@ demo: setup
 clean:
 	$(Q)rm -rf $(O)
 
-.PHONY: all firmware module tools cells inmates install setup staging host-test lint \
+.PHONY: all firmware module tools cells inmates freertos install setup staging host-test lint \
 	config-check image-check qemu-test test demo clean

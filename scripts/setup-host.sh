@@ -50,7 +50,7 @@ as_root() {
 PACKAGES=(
 	make gcc libc6-dev bc flex bison libelf-dev kmod file xz-utils zstd
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
-	qemu-system-arm cpio device-tree-compiler
+	qemu-system-arm cpio device-tree-compiler curl
 	rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld
 	ca-certificates debian-archive-keyring
 )

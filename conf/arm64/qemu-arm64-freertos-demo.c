@@ -48,8 +48,14 @@ struct {
 		 * JAILHOUSE_CELL_VIRT_CPUID, as in openEuler's binary config
 		 * generator (see include/jailhouse/cell-config.h for why).
 		 */
-		.flags = JAILHOUSE_CELL_PASSIVE_COMMREG |
-			 JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED |
+		/*
+		 * openEuler's cell is PASSIVE_COMMREG: its FreeRTOS does not
+		 * answer the hypervisor, which then stops it unasked.  Ours
+		 * (recipes-freertos) approves the SHUTDOWN_REQUEST message on
+		 * its next tick, so this cell is not passive: "jailhouse cell
+		 * shutdown" stops FreeRTOS at a point it chose.
+		 */
+		.flags = JAILHOUSE_CELL_VIRTUAL_CONSOLE_PERMITTED |
 			 JAILHOUSE_CELL_VIRT_CPUID,
 
 		.cpu_set_size = sizeof(config.cpus),

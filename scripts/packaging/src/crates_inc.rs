@@ -116,7 +116,7 @@ checksum = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     #[test]
     fn renders_uris_and_checksums() {
         let text = render(&registry_crates(LOCK).unwrap()).unwrap();
-        assert!(text.contains("SRC_URI += \" \\\n    crate://crates.io/anyhow/1.0.105 \\\n"));
+        assert!(text.contains("SRC_URI += \"\\\n    crate://crates.io/anyhow/1.0.105 \\\n"));
         assert!(text.contains("    crate://crates.io/zerocopy/0.8.1 \\\n\"\n"));
         assert!(text.contains(&format!(
             "SRC_URI[anyhow-1.0.105.sha256sum] = \"{}\"\n",

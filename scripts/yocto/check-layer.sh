@@ -16,7 +16,7 @@
 set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
-scratch=${1:?usage: check-layer.sh <scratch dir>}
+scratch=$(realpath -m "${1:?usage: check-layer.sh <scratch dir>}")
 layer=$src/meta-jailhouse-rs
 bin=$("$src/scripts/setup-host.sh" --python-tools)
 constants=${OELINT_CONSTANTS:-$src/../shared/tools/oelint-openeuler.json}

@@ -6,6 +6,7 @@
 #   make install DESTDIR=<dir>       install in Jailhouse's layout
 #   make test                        host setup, host tests, lints, QEMU scenarios
 #   make demo                        host setup, build, boot QEMU, run the demo
+#   make dist                        reproducible source tarball + sha256 in $(O)/dist
 #
 # Honoured: ARCH (arm64 only), CROSS_COMPILE, CC, LD, OBJCOPY, KDIR, O
 # (output directory, default ./out), V=1 (verbose), DESTDIR, CARGO/RUSTC.
@@ -83,11 +84,15 @@ export CARGO_TARGET_DIR
 
 # Bare metal links with the cross binutils; the CLI statically with the
 # cross gcc's driver (never a sysroot-specific CC, which may carry flags).
+# A Yocto SDK's or recipe's compiler finds the C library only through
+# --sysroot: SYSROOT (default: the --sysroot=... word of $(CC)) is passed on.
+SYSROOT ?= $(patsubst --sysroot=%,%,$(firstword $(filter --sysroot=%,$(CC))))
 CROSS_ENV := \
 	CARGO_TARGET_AARCH64_UNKNOWN_NONE_SOFTFLOAT_LINKER=$(CROSS_COMPILE)ld \
 	CARGO_TARGET_AARCH64_UNKNOWN_NONE_SOFTFLOAT_RUSTFLAGS="-C linker-flavor=ld" \
 	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=$(CROSS_COMPILE)gcc \
-	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C target-feature=+crt-static -C panic=abort"
+	CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="$(strip -C target-feature=+crt-static \
+		-C panic=abort $(if $(SYSROOT),-C link-arg=--sysroot=$(SYSROOT)))"
 
 BAREMETAL_OUT := $(CARGO_TARGET_DIR)/$(BAREMETAL_TARGET)/$(PROFILE)
 LINUX_OUT := $(CARGO_TARGET_DIR)/$(LINUX_TARGET)/$(PROFILE)
@@ -348,10 +353,49 @@ test: setup
 	$(Q)$(MAKE) --no-print-directory config-check
 	$(Q)$(MAKE) --no-print-directory image-check
 	$(Q)$(MAKE) --no-print-directory module-compat
+	$(Q)$(MAKE) --no-print-directory yocto-check
+	$(Q)$(MAKE) --no-print-directory sdk-check
 	$(Q)$(MAKE) --no-print-directory qemu-test
 	@# The same scenarios on debug builds (overflow checks, debug asserts).
 	$(Q)$(MAKE) --no-print-directory qemu-test PROFILE=debug O=$(O)/debug
 	@echo "make test: all host tests, lints, image checks and QEMU scenarios (release and debug) passed"
+
+# ----------------------------------------------------- Yocto, packaging --
+# The release tool (scripts/packaging): the layer's crates.inc from
+# Cargo.lock, and the reproducible source tarball.
+PACKAGING := $(O)/host/jailhouse-packaging
+CRATES_INC := $(SRCDIR)/meta-jailhouse-rs/recipes-mcs/jailhouse/jailhouse-crates.inc
+$(PACKAGING): $(SRCDIR)/Cargo.lock $(shell find $(SRCDIR)/scripts/packaging -type f)
+	@mkdir -p $(@D)
+	$(Q)$(CARGO) build $(CARGO_VERBOSE) --release --manifest-path $(SRCDIR)/Cargo.toml \
+		-p jailhouse-packaging --target-dir $(O)/host-cargo
+	$(Q)cp $(O)/host-cargo/release/jailhouse-packaging $@
+
+crates-inc: $(PACKAGING)
+	$(Q)$(PACKAGING) crates-inc --lock $(SRCDIR)/Cargo.lock --output $(CRATES_INC)
+
+dist: $(PACKAGING)
+	$(Q)$(PACKAGING) dist --source $(SRCDIR) --output-dir $(O)/dist
+
+# The layer's checks: crates.inc up to date, the tarball reproducible (two
+# builds, one sha256), oelint-adv and BitBake's parser on every recipe,
+# class, append and conf, and the real oebuild on the documented compile.yaml.
+yocto-check: $(PACKAGING)
+	$(Q)$(PACKAGING) crates-inc --check --lock $(SRCDIR)/Cargo.lock --output $(CRATES_INC)
+	$(Q)rm -rf $(O)/dist-check
+	$(Q)$(PACKAGING) dist --source $(SRCDIR) --output-dir $(O)/dist-check/1 >/dev/null
+	$(Q)sleep 1; $(PACKAGING) dist --source $(SRCDIR) --output-dir $(O)/dist-check/2 >/dev/null
+	$(Q)a=$$(cat $(O)/dist-check/1/*.sha256); b=$$(cat $(O)/dist-check/2/*.sha256); \
+		echo "dist 1: $$a"; echo "dist 2: $$b"; \
+		test "$$a" = "$$b" || { echo "error: make dist is not reproducible" >&2; exit 1; }
+	$(Q)$(SRCDIR)/scripts/yocto/check-layer.sh $(O)/yocto
+	$(Q)$(SRCDIR)/scripts/yocto/oebuild-check.sh $(O)/oebuild
+
+# The openEuler SDK flow: `make KDIR=...` in an environment shaped like
+# environment-setup-aarch64-openeuler-linux (wrapper compilers that insist
+# on the SDK's --sysroot), into $(O)/sdk.
+sdk-check:
+	$(Q)$(SRCDIR)/scripts/yocto/sdk-check.sh $(O)/sdk
 
 DEMO_SCENARIO ?= demo
 demo: setup
@@ -367,4 +411,4 @@ clean:
 	$(Q)rm -rf $(O)
 
 .PHONY: all firmware module tools cells inmates freertos install setup staging host-test lint \
-	config-check image-check qemu-test test demo clean
+	config-check image-check qemu-test test demo clean crates-inc dist yocto-check sdk-check

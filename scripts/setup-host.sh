@@ -8,6 +8,7 @@
 #   scripts/setup-host.sh --packages     apt packages only
 #   scripts/setup-host.sh --kernel       the test kernel only (prints nothing else)
 #   scripts/setup-host.sh --kernel-lines the test kernel and the other kernel lines
+#   scripts/setup-host.sh --python-tools the Yocto checkers' venv only (prints its bin dir)
 #
 # The arm64 test kernel, its headers and busybox are fetched with
 # `apt-get download` into $JH_CACHE (default ~/.cache/jailhouse-rs) and
@@ -53,6 +54,7 @@ PACKAGES=(
 	qemu-system-arm cpio device-tree-compiler curl
 	rustc-web cargo-web rust-web-src rust-web-clippy rustfmt-web lld
 	ca-certificates debian-archive-keyring
+	python3 python3-venv git
 )
 
 apt_updated=
@@ -411,7 +413,33 @@ prepare_kernel_lines() {
 	done
 }
 
+# ------------------------------------------------------ python tools --
+# The Yocto layer's checkers (make yocto-check, oebuild-check), from PyPI
+# into a venv in $JH_CACHE/venv: oebuild (openEuler's build front end),
+# oelint-adv (the recipe linter) and bitbake-setup (which carries
+# BitBake's own `bb` library). Pinned; reinstalled when the pins change.
+PYTHON_TOOLS=(oebuild==0.2.1.3 oelint-adv==9.11.2 oelint-parser==8.13.2
+	oelint-data==1.5.26 bitbake-setup==2.19.0)
+setup_python_tools() {
+	local venv=$JH_CACHE/venv want
+	want=$(printf '%s\n' "${PYTHON_TOOLS[@]}")
+	if [ -x "$venv/bin/python3" ] && [ "$(cat "$venv/.pins" 2>/dev/null)" = "$want" ]; then
+		echo "$venv/bin"
+		return
+	fi
+	log "installing into $venv: ${PYTHON_TOOLS[*]}"
+	rm -rf "$venv"
+	/usr/bin/python3 -m venv "$venv" || die "cannot create a venv (python3-venv missing?)"
+	"$venv/bin/python3" -m pip install -q --disable-pip-version-check "${PYTHON_TOOLS[@]}" >&2 ||
+		die "pip install failed for: ${PYTHON_TOOLS[*]} (is PyPI reachable?)"
+	echo "$want" >"$venv/.pins"
+	echo "$venv/bin"
+}
+
 case "${1:-}" in
+--python-tools)
+	setup_python_tools
+	;;
 --packages)
 	install_packages
 	;;
@@ -427,9 +455,10 @@ case "${1:-}" in
 	install_packages
 	prepare_kernel >/dev/null
 	prepare_kernel_lines >/dev/null
+	setup_python_tools >/dev/null
 	print_kernel_lines
 	;;
 *)
-	die "unknown option $1 (use --packages, --kernel or --kernel-lines)"
+	die "unknown option $1 (use --packages, --kernel, --kernel-lines or --python-tools)"
 	;;
 esac

@@ -129,7 +129,8 @@ inmates: $(INMATE_BINS) $(INMATE_ELFS)
 # of date (and fetches the pinned FreeRTOS-Kernel once).
 freertos:
 	$(Q)$(MAKE) --no-print-directory -C $(SRCDIR)/recipes-freertos \
-		O=$(O)/freertos CROSS_COMPILE=$(CROSS_COMPILE) JH_CACHE=$(JH_CACHE)
+		O=$(O)/freertos CROSS_COMPILE=$(CROSS_COMPILE) FREERTOS_CC="$(CC)" \
+		JH_CACHE=$(JH_CACHE)
 
 $(FIRMWARE): $(RUST_SOURCES)
 	@echo "  CARGO   hypervisor ($(BAREMETAL_TARGET), $(PROFILE))"

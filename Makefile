@@ -14,6 +14,8 @@
 
 SHELL := /bin/bash
 .SUFFIXES:
+empty :=
+space := $(empty) $(empty)
 .DELETE_ON_ERROR:
 
 SRCDIR := $(CURDIR)
@@ -159,7 +161,9 @@ $(CLI): $(RUST_SOURCES)
 # Cell configs are compiled like upstream's: C → object → raw bytes.
 CELL_CFLAGS := -O1 -ffreestanding -nostdinc -fno-common -fno-pic \
 	-I$(SRCDIR)/include -Wall -Werror
-$(O)/cells/%.o: $(SRCDIR)/conf/arm64/%.c $(wildcard $(SRCDIR)/include/jailhouse/*.h)
+# Shared parts of a board's configs live in conf/arm64/*.h (rpi4-root.h).
+$(O)/cells/%.o: $(SRCDIR)/conf/arm64/%.c $(wildcard $(SRCDIR)/include/jailhouse/*.h) \
+		$(wildcard $(SRCDIR)/conf/arm64/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CELL_CFLAGS) -c $< -o $@
@@ -246,16 +250,20 @@ $(HOST_CLI): $(RUST_SOURCES)
 		-p jailhouse-tools --bin jailhouse --target-dir $(O)/host-cargo
 	$(Q)cp $(O)/host-cargo/release/jailhouse $@
 
+# A set is ROOT:CELL[:CELL...]; its cells must also fit together.
+RPI4_ROOTS := rpi4 rpi4-1g rpi4-2g rpi4-4g rpi4-8g
+RPI4_CELLS := rpi4-inmate-demo rpi4-freertos-demo
 CONFIG_SETS := \
 	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo \
 	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo \
 	qemu-arm64-gicv2-demo:qemu-arm64-inmate-demo \
-	rpi4:rpi4-inmate-demo
+	$(foreach root,$(RPI4_ROOTS),$(root):$(subst $(space),:,$(RPI4_CELLS)))
 
 config-check: $(HOST_CLI) $(CELLS)
 	$(Q)for set in $(CONFIG_SETS); do \
-		root=$${set%%:*}; cell=$${set#*:}; \
-		$(HOST_CLI) config check $(O)/cells/$$root.cell $(O)/cells/$$cell.cell || exit 1; \
+		root=$${set%%:*}; cells=$${set#*:}; args=; \
+		for cell in $${cells//:/ }; do args="$$args $(O)/cells/$$cell.cell"; done; \
+		$(HOST_CLI) config check $(O)/cells/$$root.cell $$args || exit 1; \
 	done
 	@# Two cells that both want CPU 1 must be refused with that reason.
 	$(Q)out=$$($(HOST_CLI) config check $(O)/cells/qemu-arm64-openeuler-demo.cell \

@@ -272,6 +272,21 @@ config-check: $(HOST_CLI) $(CELLS)
 	test $$status = 1 && grep -q 'both claim CPU 1' <<<"$$out" || \
 		{ echo "error: config check accepted two cells sharing CPU 1" >&2; exit 1; }
 
+# The Raspberry Pi 4 configs against the board's device tree, as Debian's
+# arm64 kernel package ships it (scripts/setup-host.sh unpacks that
+# package into $(JH_CACHE)/kernel/current/root). RPI4_SIZES maps each
+# root config to the RAM size of the board it is for.
+RPI4_DTB ?= $(firstword $(wildcard \
+	$(JH_CACHE)/kernel/current/root/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb))
+RPI4_SIZES := 1:rpi4-1g 2:rpi4-2g 4:rpi4-4g 8:rpi4-8g 4:rpi4
+rpi4-check: $(DEVTOOLS) $(CELLS)
+	$(Q)test -n "$(RPI4_DTB)" && test -f "$(RPI4_DTB)" || { echo "error: no" \
+		"bcm2711-rpi-4-b.dtb: run scripts/setup-host.sh (it unpacks Debian's arm64" \
+		"kernel into $(JH_CACHE)/kernel/current), or pass RPI4_DTB=<file>" >&2; exit 1; }
+	$(Q)$(DEVTOOLS) check-rpi4 --dtb $(RPI4_DTB) \
+		$(foreach s,$(RPI4_SIZES),--root $(word 1,$(subst :, ,$(s)))=$(O)/cells/$(word 2,$(subst :, ,$(s))).cell) \
+		$(foreach c,$(RPI4_CELLS),--cell $(O)/cells/$(c).cell)
+
 image-check: $(DEVTOOLS) $(FIRMWARE) $(MODULE) $(CLI)
 	$(Q)$(DEVTOOLS) check-image $(FIRMWARE)
 	$(Q)file -b $(CLI) | grep -q 'ARM aarch64.*statically linked' || \
@@ -345,6 +360,7 @@ test: setup
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory config-check
+	$(Q)$(MAKE) --no-print-directory rpi4-check
 	$(Q)$(MAKE) --no-print-directory image-check
 	$(Q)$(MAKE) --no-print-directory module-compat
 	$(Q)$(MAKE) --no-print-directory qemu-test
@@ -366,4 +382,4 @@ clean:
 	$(Q)rm -rf $(O)
 
 .PHONY: all firmware module tools cells inmates install setup staging host-test lint \
-	config-check image-check qemu-test test demo clean
+	config-check rpi4-check image-check qemu-test test demo clean

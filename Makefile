@@ -15,6 +15,8 @@
 
 SHELL := /bin/bash
 .SUFFIXES:
+empty :=
+space := $(empty) $(empty)
 .DELETE_ON_ERROR:
 
 SRCDIR := $(CURDIR)
@@ -172,7 +174,9 @@ $(CLI): $(RUST_SOURCES)
 # Cell configs are compiled like upstream's: C → object → raw bytes.
 CELL_CFLAGS := -O1 -ffreestanding -nostdinc -fno-common -fno-pic \
 	-I$(SRCDIR)/include -Wall -Werror
-$(O)/cells/%.o: $(SRCDIR)/conf/arm64/%.c $(wildcard $(SRCDIR)/include/jailhouse/*.h)
+# Shared parts of a board's configs live in conf/arm64/*.h (rpi4-root.h).
+$(O)/cells/%.o: $(SRCDIR)/conf/arm64/%.c $(wildcard $(SRCDIR)/include/jailhouse/*.h) \
+		$(wildcard $(SRCDIR)/conf/arm64/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(CELL_CFLAGS) -c $< -o $@
@@ -261,16 +265,20 @@ $(HOST_CLI): $(RUST_SOURCES)
 		-p jailhouse-tools --bin jailhouse --target-dir $(O)/host-cargo
 	$(Q)cp $(O)/host-cargo/release/jailhouse $@
 
+# A set is ROOT:CELL[:CELL...]; its cells must also fit together.
+RPI4_ROOTS := rpi4 rpi4-1g rpi4-2g rpi4-4g rpi4-8g
+RPI4_CELLS := rpi4-inmate-demo rpi4-freertos-demo
 CONFIG_SETS := \
 	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo \
 	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo \
 	qemu-arm64-gicv2-demo:qemu-arm64-inmate-demo \
-	rpi4:rpi4-inmate-demo
+	$(foreach root,$(RPI4_ROOTS),$(root):$(subst $(space),:,$(RPI4_CELLS)))
 
 config-check: $(HOST_CLI) $(CELLS)
 	$(Q)for set in $(CONFIG_SETS); do \
-		root=$${set%%:*}; cell=$${set#*:}; \
-		$(HOST_CLI) config check $(O)/cells/$$root.cell $(O)/cells/$$cell.cell || exit 1; \
+		root=$${set%%:*}; cells=$${set#*:}; args=; \
+		for cell in $${cells//:/ }; do args="$$args $(O)/cells/$$cell.cell"; done; \
+		$(HOST_CLI) config check $(O)/cells/$$root.cell $$args || exit 1; \
 	done
 	@# Two cells that both want CPU 1 must be refused with that reason.
 	$(Q)out=$$($(HOST_CLI) config check $(O)/cells/qemu-arm64-openeuler-demo.cell \
@@ -278,6 +286,21 @@ config-check: $(HOST_CLI) $(CELLS)
 	status=$$?; echo "$$out"; \
 	test $$status = 1 && grep -q 'both claim CPU 1' <<<"$$out" || \
 		{ echo "error: config check accepted two cells sharing CPU 1" >&2; exit 1; }
+
+# The Raspberry Pi 4 configs against the board's device tree, as Debian's
+# arm64 kernel package ships it (scripts/setup-host.sh unpacks that
+# package into $(JH_CACHE)/kernel/current/root). RPI4_SIZES maps each
+# root config to the RAM size of the board it is for.
+RPI4_DTB ?= $(firstword $(wildcard \
+	$(JH_CACHE)/kernel/current/root/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb))
+RPI4_SIZES := 1:rpi4-1g 2:rpi4-2g 4:rpi4-4g 8:rpi4-8g 4:rpi4
+rpi4-check: $(DEVTOOLS) $(CELLS)
+	$(Q)test -n "$(RPI4_DTB)" && test -f "$(RPI4_DTB)" || { echo "error: no" \
+		"bcm2711-rpi-4-b.dtb: run scripts/setup-host.sh (it unpacks Debian's arm64" \
+		"kernel into $(JH_CACHE)/kernel/current), or pass RPI4_DTB=<file>" >&2; exit 1; }
+	$(Q)$(DEVTOOLS) check-rpi4 --dtb $(RPI4_DTB) \
+		$(foreach s,$(RPI4_SIZES),--root $(word 1,$(subst :, ,$(s)))=$(O)/cells/$(word 2,$(subst :, ,$(s))).cell) \
+		$(foreach c,$(RPI4_CELLS),--cell $(O)/cells/$(c).cell)
 
 image-check: $(DEVTOOLS) $(FIRMWARE) $(MODULE) $(CLI)
 	$(Q)$(DEVTOOLS) check-image $(FIRMWARE)
@@ -352,6 +375,7 @@ test: setup
 	$(Q)$(MAKE) --no-print-directory host-test
 	$(Q)$(MAKE) --no-print-directory lint
 	$(Q)$(MAKE) --no-print-directory config-check
+	$(Q)$(MAKE) --no-print-directory rpi4-check
 	$(Q)$(MAKE) --no-print-directory image-check
 	$(Q)$(MAKE) --no-print-directory module-compat
 	$(Q)$(MAKE) --no-print-directory yocto-check
@@ -412,4 +436,5 @@ clean:
 	$(Q)rm -rf $(O)
 
 .PHONY: all firmware module tools cells inmates freertos install setup staging host-test lint \
-	config-check image-check qemu-test test demo clean crates-inc dist yocto-check sdk-check
+	config-check rpi4-check image-check qemu-test test demo clean crates-inc dist yocto-check \
+	sdk-check

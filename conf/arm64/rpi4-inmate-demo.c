@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /*
  * Non-root cell "inmate-demo" for the bare-metal demos (uart-demo,
- * gic-demo) on a Raspberry Pi 4, on top of the root cell rpi4.cell (see
- * there for config.txt, the memory reservation and the kernel command
- * line console=serial0,115200):
+ * gic-demo) on a Raspberry Pi 4, on top of any of the Raspberry Pi 4 root
+ * cells (rpi4.cell, rpi4-1g.cell, ...; see rpi4-root.h for config.txt, the
+ * memory reservation and the kernel command line console=serial0,115200):
  *
  *   jailhouse enable rpi4.cell
  *   jailhouse cell create rpi4-inmate-demo.cell

@@ -13,7 +13,7 @@ use jailhouse_abi::config::{CellFlags, ConsoleType, MemFlags, SystemFlags};
 use jailhouse_config_check::{FindingKind, Severity};
 
 /// (root config, non-root configs meant for it)
-const PAIRINGS: [(&str, &[&str]); 3] = [
+const PAIRINGS: [(&str, &[&str]); 7] = [
     (
         "qemu-arm64-openeuler-demo",
         &["qemu-arm64-inmate-demo", "qemu-arm64-freertos-demo"],
@@ -22,8 +22,15 @@ const PAIRINGS: [(&str, &[&str]); 3] = [
         "qemu-arm64-gicv2-demo",
         &["qemu-arm64-inmate-demo", "qemu-arm64-freertos-demo"],
     ),
-    ("rpi4", &["rpi4-inmate-demo"]),
+    ("rpi4", RPI4_CELLS),
+    ("rpi4-1g", RPI4_CELLS),
+    ("rpi4-2g", RPI4_CELLS),
+    ("rpi4-4g", RPI4_CELLS),
+    ("rpi4-8g", RPI4_CELLS),
 ];
+
+/// The Raspberry Pi 4 cells: they run on every RAM size, and together.
+const RPI4_CELLS: &[&str] = &["rpi4-inmate-demo", "rpi4-freertos-demo"];
 
 #[test]
 fn sizes_match_the_struct_layout() {
@@ -34,8 +41,11 @@ fn sizes_match_the_struct_layout() {
         ("qemu-arm64-gicv2-demo", 488 + 8 + 14 * 32 + 2 * 32),
         ("qemu-arm64-inmate-demo", 132 + 8 + 3 * 32 + 32),
         ("qemu-arm64-freertos-demo", 132 + 8 + 3 * 32),
-        ("rpi4", 488 + 8 + 4 * 32 + 2 * 32),
+        ("rpi4", 488 + 8 + 5 * 32 + 2 * 32),
+        ("rpi4-1g", 488 + 8 + 5 * 32 + 2 * 32),
+        ("rpi4-8g", 488 + 8 + 6 * 32 + 2 * 32),
         ("rpi4-inmate-demo", 132 + 8 + 3 * 32 + 32),
+        ("rpi4-freertos-demo", 132 + 8 + 3 * 32),
     ] {
         assert_eq!(shipped_cell(stem).len(), size, "{stem}.cell");
     }
@@ -235,6 +245,42 @@ fn rpi4_configs_match_the_openeuler_layout() {
         .mem_flags()
         .contains(MemFlags::IO | MemFlags::IO_8 | MemFlags::IO_32 | MemFlags::ROOTSHARED));
     assert!(cell.irqchips()[0].contains(184));
+
+    // FreeRTOS: CPU 3, 64 MiB inside the reservation, the same UART.
+    let cell = parse_cell(shipped_cell("rpi4-freertos-demo"));
+    assert_eq!(cell.cpus().iter().collect::<Vec<_>>(), [3]);
+    let ram = cell.memory_regions()[1];
+    assert_eq!(
+        ({ ram.phys_start }, { ram.virt_start }, { ram.size }),
+        (0x1800_0000, 0, 0x400_0000)
+    );
+    assert_eq!(cell.memory_regions()[0], uart);
+
+    // rpi4.cell is the 4 GiB board, under openEuler's name.
+    assert_eq!(shipped_cell("rpi4"), shipped_cell("rpi4-4g"));
+}
+
+/// Each RAM size maps exactly its board's RAM: the end of the last RAM
+/// region grows with the size, and only the 8 GiB board has RAM above
+/// 4 GiB.
+#[test]
+fn rpi4_root_ram_follows_the_board_size() {
+    for (stem, end) in [
+        ("rpi4-1g", 0x4000_0000u64),
+        ("rpi4-2g", 0x8000_0000),
+        ("rpi4-4g", 0xfc00_0000),
+        ("rpi4-8g", 0x2_0000_0000),
+    ] {
+        let sys = parse_system(shipped_cell(stem));
+        let ram_end = sys
+            .root_cell()
+            .memory_regions()
+            .iter()
+            .filter(|r| !r.mem_flags().contains(MemFlags::IO))
+            .map(|r| r.phys_start + r.size)
+            .max();
+        assert_eq!(ram_end, Some(end), "{stem}");
+    }
 }
 
 /// The inmate-demo of the QEMU layout is not meant for the RPi4 root: its

@@ -23,13 +23,18 @@ use jailhouse_config_check::{check_cell, check_cells_together, check_system, Fin
 // ------------------------------------------------------------ C configs --
 
 /// The shipped configs, by file stem.
-pub const SHIPPED: [&str; 6] = [
+pub const SHIPPED: [&str; 11] = [
     "qemu-arm64-openeuler-demo",
     "qemu-arm64-inmate-demo",
     "qemu-arm64-freertos-demo",
     "qemu-arm64-gicv2-demo",
     "rpi4",
+    "rpi4-1g",
+    "rpi4-2g",
+    "rpi4-4g",
+    "rpi4-8g",
     "rpi4-inmate-demo",
+    "rpi4-freertos-demo",
 ];
 
 /// The flags the top-level Makefile compiles cell configs with (plus

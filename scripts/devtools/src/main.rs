@@ -7,15 +7,23 @@
 //!                                 [--gic 2|3] [--icount SHIFT] [--timeout SECONDS]
 //!                                 [--append WORD]... [--qemu BINARY] [--quiet]
 //! jailhouse-devtools check-image JAILHOUSE.BIN
+//! jailhouse-devtools check-rpi4 --dtb BCM2711-RPI-4-B.DTB --root GIB=ROOT.CELL...
+//!                               [--cell CELL.CELL]...
 //! ```
 //!
 //! `run-scenario` boots QEMU and exits 0 only if every expected line
 //! appeared in order before the timeout; otherwise it prints which line is
 //! missing and the tail of the serial log, and exits 1.
+//!
+//! `check-rpi4` checks Raspberry Pi 4 cell configs against the board's
+//! device tree (see the `rpi4` module) and prints which facts agreed; it
+//! exits 1 if any did not.
 
+mod devtree;
 mod expect;
 mod image;
 mod qemu;
+mod rpi4;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,7 +37,8 @@ fn usage() -> ExitCode {
         "usage: jailhouse-devtools run-scenario --kernel K --initrd I --expect FILE --log FILE\n\
          \x20                                      [--gic 2|3] [--icount SHIFT] [--timeout SECONDS]\n\
          \x20                                      [--append WORD]... [--qemu BINARY] [--quiet]\n\
-         \x20      jailhouse-devtools check-image JAILHOUSE.BIN"
+         \x20      jailhouse-devtools check-image JAILHOUSE.BIN\n\
+         \x20      jailhouse-devtools check-rpi4 --dtb FILE --root GIB=ROOT.CELL... [--cell CELL.CELL]..."
     );
     ExitCode::from(2)
 }
@@ -45,6 +54,13 @@ fn main() -> ExitCode {
             }
         },
         Some("check-image") if args.len() == 2 => check_image(&args[1]),
+        Some("check-rpi4") => match check_rpi4(&args[1..]) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("check-rpi4: {msg}");
+                ExitCode::FAILURE
+            }
+        },
         _ => usage(),
     }
 }
@@ -67,6 +83,74 @@ fn check_image(path: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("reading {path}: {e}"))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn check_rpi4(args: &[String]) -> Result<ExitCode, String> {
+    use jailhouse_abi::config::{CellConfig, SystemConfig};
+
+    let mut dtb = None;
+    let mut roots = Vec::new();
+    let mut cells = Vec::new();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--dtb" => dtb = Some(value.clone()),
+            "--root" => {
+                let (gib, path) = value
+                    .split_once('=')
+                    .ok_or(format!("--root wants GIB=FILE, not {value}"))?;
+                let gib: u64 = match gib {
+                    "1" | "2" | "4" | "8" => gib.parse().map_err(|_| format!("bad size {gib}"))?,
+                    _ => return Err(format!("a Raspberry Pi 4 has 1, 2, 4 or 8 GiB, not {gib}")),
+                };
+                roots.push((gib, path.to_string()));
+            }
+            "--cell" => cells.push(value.clone()),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    let dtb = dtb.ok_or("--dtb is required")?;
+    if roots.is_empty() {
+        return Err("no --root given".into());
+    }
+    let blob = read(&dtb)?;
+    let tree = devtree::Tree::from_blob(&blob).map_err(|e| format!("{dtb}: {e}"))?;
+    let board = rpi4::Board::from_tree(&tree).map_err(|e| format!("{dtb}: {e}"))?;
+
+    let mut report = rpi4::Report::default();
+    report.lines.push(format!("check-rpi4: {dtb}"));
+    rpi4::check_board(&board, &mut report);
+    for (gib, path) in &roots {
+        let bytes = read(path)?;
+        let sys = SystemConfig::parse(&bytes).map_err(|e| format!("{path}: {e}"))?;
+        rpi4::check_root(&board, file_name(path), *gib, &sys, &mut report);
+    }
+    for path in &cells {
+        let bytes = read(path)?;
+        let cell = CellConfig::parse(&bytes).map_err(|e| format!("{path}: {e}"))?;
+        rpi4::check_cell(&board, file_name(path), &cell, &mut report);
+    }
+    for line in &report.lines {
+        println!("{line}");
+    }
+    println!(
+        "check-rpi4: {} passed, {} failed",
+        report.passes, report.failures
+    );
+    Ok(if report.failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn run_scenario(args: &[String]) -> Result<ExitCode, String> {

@@ -922,19 +922,30 @@ mod tests {
         assert_eq!(plain.icc_ctlr(0x40_0403), 0x40_0400);
     }
 
+    /// A list register value in state active (only), and active and
+    /// pending.
+    fn active(lr: u64) -> u64 {
+        lr & !(1 << 62) | 1 << 63
+    }
+
+    fn both(lr: u64) -> u64 {
+        lr | 1 << 63
+    }
+
+    fn phys(intid: u32, pend: bool, deactivate: bool) -> Handover {
+        Handover::Physical {
+            intid,
+            pend,
+            deactivate,
+        }
+    }
+
     #[test]
     fn hand_back_keeps_nothing_from_a_stopping_cpu() {
         let spi = list_register(40, 0xa0, true);
         let ppi = list_register(27, 0xa0, true);
         let sgi = list_register(3, 0, false);
-        let active = |lr: u64| lr & !(1 << 62) | 1 << 63;
-        let both = |lr: u64| lr | 1 << 63;
         // Pending SPI: to its current target again; pending PPI: ended.
-        let phys = |intid, pend, deactivate| Handover::Physical {
-            intid,
-            pend,
-            deactivate,
-        };
         assert_eq!(hand_back(spi, false), phys(40, true, true));
         assert_eq!(hand_back(ppi, false), phys(27, false, true));
         assert_eq!(hand_back(active(ppi), false), phys(27, false, true));
@@ -948,13 +959,6 @@ mod tests {
         let spi = list_register(40, 0xa0, true);
         let ppi = list_register(27, 0xa0, true);
         let sgi = list_register(3, 0, false);
-        let active = |lr: u64| lr & !(1 << 62) | 1 << 63;
-        let both = |lr: u64| lr | 1 << 63;
-        let phys = |intid, pend, deactivate| Handover::Physical {
-            intid,
-            pend,
-            deactivate,
-        };
         // Not yet taken: pending again, for the physical interface.
         assert_eq!(hand_back(ppi, true), phys(27, true, true));
         assert_eq!(hand_back(spi, true), phys(40, true, true));

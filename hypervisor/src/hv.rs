@@ -75,7 +75,7 @@ use crate::stage2::{self, Geometry, Stage2, TableAlloc};
 use crate::stats::CpuStats;
 use crate::sync::SpinLock;
 use crate::trap::{self, DataAbort, Exit};
-use crate::vgic::{IrqSet, Pending};
+use crate::vgic::{IrqSet, Pending, SGI_SOURCES};
 use crate::{cell, console, irqchip, println};
 
 /// Version shown in the banner.
@@ -137,6 +137,10 @@ pub(crate) struct PerCpu {
     pub mpidr: u64,
     /// Physical address of this CPU's GICv3 redistributor.
     pub gicr_pa: u64,
+    /// GICv2: this CPU's interface as a target mask (one bit, the banked
+    /// `GICD_ITARGETSR0` byte); its number is also the source of the
+    /// SGIs it sends.
+    pub gicv2_target: u8,
     /// Number of GIC list registers.
     pub list_registers: usize,
     /// Power state ([`POWER_ON`] ...). Written by this CPU when it parks
@@ -160,8 +164,9 @@ pub(crate) struct PerCpu {
     pub vttbr: AtomicU64,
     pub hcr: AtomicU64,
     pub vmpidr: AtomicU64,
-    /// Virtual SGIs other CPUs of the cell sent (bit n = SGI n).
-    pub pending_sgis: AtomicU32,
+    /// Virtual SGIs other CPUs of the cell sent, per source CPU interface
+    /// (GICv2; GICv3 SGIs are all posted as from source 0): bit n = SGI n.
+    pub pending_sgis: [AtomicU32; SGI_SOURCES],
     /// The cell this CPU runs (non-root cells only). Written only while
     /// the CPU is parked, before the release store of `power` that lets
     /// it resume; read by the CPU itself after its acquire load.
@@ -436,7 +441,9 @@ pub fn enter(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAction {
     st.request.store(REQ_NONE, Ordering::Relaxed);
     st.failed.store(false, Ordering::Relaxed);
     st.cell.store(ROOT_ID, Ordering::Relaxed);
-    st.pending_sgis.store(0, Ordering::Relaxed);
+    for source in &st.pending_sgis {
+        source.store(0, Ordering::Relaxed);
+    }
     *st.view.get_mut() = CellView::EMPTY;
     st.pending.get_mut().clear();
     arch::write_tpidr(state as u64);

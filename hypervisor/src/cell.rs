@@ -397,10 +397,6 @@ fn validate(
         );
         return Err(Errno::Inval);
     }
-    if !irqchip::is_v3() {
-        println!("Non-root cells need a GICv3 for now");
-        return Err(Errno::Inval);
-    }
 
     let cpus = config
         .cpus()

@@ -32,8 +32,12 @@
 //! their source CPU interface through the queue, the posted SGIs and the
 //! list registers, so that the same SGI from two CPUs is two interrupts.
 //!
-//! With a GICv2 the root keeps the GIC passed through (see `hv.rs`) and
-//! non-root cells are refused at creation, for now.
+//! Non-root cells on a GICv2 find the virtual CPU interface (GICV) where
+//! their config's GICC is ([`cell_cpu_interface`]); their distributor
+//! accesses trap and are filtered ([`vgic::distributor_v2`]): SPI targets
+//! only name the cell's CPU interfaces, `GICD_SGIR` reaches only the
+//! cell's CPUs, with the sender's CPU interface as the SGI's source. The
+//! root keeps the GICv2 passed through (see `hv.rs`), for now.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 

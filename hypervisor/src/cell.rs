@@ -293,8 +293,8 @@ fn taken_from_root(r: &MemoryRegion) -> bool {
 /// Stop CPU `pc` and wait until it is parked at EL2.
 fn park_cpu(pc: &PerCpu) {
     // SeqCst (with the CPU's own accesses in `hv::park`) makes sure that
-    // either the CPU sees the request in its wait loop, or we see it
-    // running and kick it.
+    // either the CPU sees the request in its wait loop or right after it
+    // resumed, or we see it running and kick it.
     pc.request.store(REQ_PARK, Ordering::SeqCst);
     if pc.power.load(Ordering::SeqCst) == POWER_ON {
         irqchip_kick(pc);

@@ -1015,6 +1015,22 @@ fn fail_cpu(frame: &mut Frame, pc: &PerCpu, esr: u64) -> ExitAction {
 /// it with CPU_ON; PARKED: only the root's management restarts it), then,
 /// once started, resume its (possibly new) cell at the start address.
 pub(crate) fn park(frame: &mut Frame, pc: &PerCpu, state: u32) {
+    let mut state = state;
+    loop {
+        park_once(frame, pc, state);
+        // A park request made while this CPU resumed, by a root CPU that
+        // saw it not yet running and so did not kick it (see
+        // `cell::park_cpu`): SeqCst with the POWER_ON store in `resume`
+        // and the requester's store and load, so that either the
+        // requester saw POWER_ON and kicks, or this load sees the request.
+        if pc.request.load(Ordering::SeqCst) != REQ_PARK {
+            return;
+        }
+        state = POWER_PARKED;
+    }
+}
+
+fn park_once(frame: &mut Frame, pc: &PerCpu, state: u32) {
     if pc.cell.load(Ordering::Relaxed) != ROOT_ID {
         arch::stop_el1_timers();
     }
@@ -1072,7 +1088,8 @@ fn resume(frame: &mut Frame, pc: &PerCpu) {
         // SAFETY: Linux asked for this CPU to start at `entry` (CPU_ON).
         unsafe { arch::reset_el1(entry) };
     }
-    pc.power.store(POWER_ON, Ordering::Release);
+    // SeqCst: see `park`.
+    pc.power.store(POWER_ON, Ordering::SeqCst);
 }
 
 /// The CPUs of a cell, for PSCI.

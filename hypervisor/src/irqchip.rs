@@ -711,32 +711,44 @@ fn priority(pc: &PerCpu, intid: u32) -> u8 {
 /// SGI carries the CPU interface that sent it (`source`, GICv2; 0 on a
 /// GICv3).
 fn inject(pc: &PerCpu, intid: u32, source: u32) {
+    if !place(pc, intid, source) {
+        let chip = chip();
+        pc.pending().set(intid, source);
+        chip.write_hcr(chip.read_hcr() | ICH_HCR_UIE);
+    }
+}
+
+/// Put `intid` (from `source`) into a list register; false if none is
+/// free. A virtual SGI that a list register already holds is made
+/// pending there: still pending, nothing changes; active (the guest is
+/// handling the previous one), it becomes pending and active. Two list
+/// registers never hold the same interrupt (the architecture leaves that
+/// unpredictable: a guest's deactivation could hit the pending copy and
+/// lose it). The same SGI from another source is another interrupt.
+/// Hardware-backed interrupts cannot be in a list register twice: the
+/// physical one stays active until the guest deactivates it.
+fn place(pc: &PerCpu, intid: u32, source: u32) -> bool {
     let chip = chip();
-    let hw = intid >= 16;
     let lrs = pc.list_registers;
     let empty = chip.empty_list_registers();
-    if !hw {
-        // A virtual SGI that is still pending from the same source needs
-        // no second entry (from another source it does: GICv2 delivers
-        // each source's SGI on its own).
-        let pending = (0..lrs).any(|n| {
-            empty & (1 << n) == 0 && {
-                let lr = chip.read_lr(n);
-                vgic::list_register_intid(lr) == Some(intid)
-                    && vgic::list_register_source(lr) == source
-                    && lr >> 62 & 1 == 1
+    if intid < 16 {
+        for n in (0..lrs).filter(|n| empty & (1 << n) == 0) {
+            let lr = chip.read_lr(n);
+            if vgic::list_register_intid(lr) == Some(intid)
+                && lr >> 61 & 1 == 0
+                && vgic::list_register_source(lr) == source
+            {
+                chip.write_lr(n, lr | 1 << 62);
+                return true;
             }
-        });
-        if pending {
-            return;
         }
     }
     match (0..lrs).find(|n| empty & (1 << n) != 0) {
-        Some(n) => chip.write_lr(n, list_register(pc, intid, source)),
-        None => {
-            pc.pending().set(intid, source);
-            chip.write_hcr(chip.read_hcr() | ICH_HCR_UIE);
+        Some(n) => {
+            chip.write_lr(n, list_register(pc, intid, source));
+            true
         }
+        None => false,
     }
 }
 
@@ -755,14 +767,15 @@ fn refill(pc: &PerCpu) {
     let lrs = pc.list_registers;
     loop {
         let empty = chip.empty_list_registers();
-        let Some(n) = (0..lrs).find(|n| empty & (1 << n) != 0) else {
+        if !(0..lrs).any(|n| empty & (1 << n) != 0) {
             return;
-        };
+        }
         let Some((intid, source)) = pc.pending().take() else {
             chip.write_hcr(chip.read_hcr() & !ICH_HCR_UIE);
             return;
         };
-        chip.write_lr(n, list_register(pc, intid, source));
+        // A list register is free: this cannot fail.
+        place(pc, intid, source);
     }
 }
 

@@ -3,7 +3,7 @@
 //! The GIC at EL2: where its frames are, each CPU's redistributor, and
 //! interrupt delivery to the CPUs of every cell, the root included.
 //!
-//! With a GICv3, every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
+//! Every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
 //! each physical interrupt it receives is taken here ([`handle_irqs`]).
 //! The hypervisor's own ([`SGI_EVENT`], the maintenance interrupt) are
 //! handled; an interrupt the cell owns (its PPIs, its SPIs) is
@@ -11,9 +11,11 @@
 //! so the cell's deactivation deactivates the physical interrupt; an SGI
 //! another root CPU forwarded is injected into a root CPU as a virtual
 //! SGI; anything else is ended and dropped. A cell's `ICC_*` accesses
-//! reach the virtual CPU interface; its distributor and redistributor
-//! accesses trap and are filtered by [`crate::vgic`] ([`emulate_mmio`]);
-//! its SGIs reach only its own CPUs ([`send_sgi`]).
+//! (GICv2: its accesses to the GICC frame, where the GICV frame is
+//! mapped) reach the virtual CPU interface; its distributor and
+//! redistributor accesses trap and are filtered by [`crate::vgic`]
+//! ([`emulate_mmio`]); its SGIs reach only its own CPUs ([`send_sgi`],
+//! [`send_sgi_v2`]).
 //!
 //! The root is lifted into this scheme while Linux runs: at enable each
 //! CPU's interface state moves into its virtual interface
@@ -37,7 +39,8 @@
 //! accesses trap and are filtered ([`vgic::distributor_v2`]): SPI targets
 //! only name the cell's CPU interfaces, `GICD_SGIR` reaches only the
 //! cell's CPUs, with the sender's CPU interface as the SGI's source. The
-//! root keeps the GICv2 passed through (see `hv.rs`), for now.
+//! root on a GICv2 is virtualised the same way, Linux's `GICC_*` state
+//! moving into `GICH_VMCR` and back.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -100,6 +103,7 @@ const GICD_ICACTIVER: u64 = 0x0380;
 const GICD_IPRIORITYR: u64 = 0x0400;
 const GICD_IROUTER: u64 = 0x6000;
 const GICD_ITARGETSR: u64 = 0x0800;
+const GICD_CPENDSGIR: u64 = 0x0f10;
 /// Offset of a redistributor's SGI/PPI frame: its registers are, on a
 /// GICv2, the banked ones of the distributor at the same offsets.
 const GICR_SGI_BASE: u64 = 0x1_0000;
@@ -523,77 +527,113 @@ pub fn enter_cell(pc: &PerCpu) {
     chip.write_hcr(ICH_HCR_EN);
 }
 
+/// Make SGIs pending on this CPU stale, but [`SGI_EVENT`]: a GICv3 clears
+/// them in the redistributor, a GICv2 per source in `GICD_CPENDSGIR<n>`
+/// (its `GICD_ICPENDR0` cannot clear SGIs).
+fn clear_pending_sgis(pc: &PerCpu, sgis: u32) {
+    match chip() {
+        Chip::V3 => gicr_write(pc, GICR_ICPENDR0, sgis),
+        Chip::V2 => {
+            for word in 0..4u32 {
+                let bytes = (0..4u32)
+                    .filter(|b| sgis & (1 << (word * 4 + b)) != 0)
+                    .fold(0u32, |m, b| m | 0xff << (b * 8));
+                if bytes != 0 {
+                    gicd_write(GICD_CPENDSGIR + 4 * u64::from(word), bytes);
+                }
+            }
+        }
+    }
+}
+
 /// Prepare this CPU for the root again, when Linux switches it on (PSCI
 /// CPU_ON): an empty virtual interface, which Linux programs as it
-/// brings the CPU up; with a GICv2, nothing (the root has the GIC).
+/// brings the CPU up.
 pub fn enter_root(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
+    let chip = chip();
     release_virtual_interface(pc, false);
-    gic::write_ich_vmcr(0);
-    Chip::V3.own_physical_interface();
+    chip.reset_virtual_interface();
+    chip.own_physical_interface();
     // SGIs left pending from before the CPU went off are stale.
-    gicr_write(pc, GICR_ICPENDR0, 0xffff & !(1 << SGI_EVENT));
+    clear_pending_sgis(pc, 0xffff & !(1 << SGI_EVENT));
     gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
-    gic::write_ich_hcr(ICH_HCR_EN);
+    chip.write_hcr(ICH_HCR_EN);
 }
 
 /// Bring a root CPU, with Linux running on it, under the hypervisor's
-/// interrupt handling (enable, once per CPU, GICv3 only): Linux's
-/// `ICC_*` state becomes the virtual interface's; interrupts that are
-/// active on the CPU (the IPI that called the driver on it) are
-/// deactivated, as Linux's later deactivation reaches only the virtual
-/// interface; all SGIs (Linux sends its IPIs as physical SGIs, forwarded
-/// by [`send_sgi`]) and the hypervisor's interrupts are enabled.
+/// interrupt handling (enable, once per CPU): Linux's CPU interface state
+/// (`ICC_*`, or `GICC_*` on a GICv2) becomes the virtual interface's;
+/// interrupts that are active on the CPU (the IPI that called the driver
+/// on it) are deactivated, as Linux's later deactivation reaches only the
+/// virtual interface; all SGIs (Linux sends its IPIs as physical SGIs,
+/// forwarded by [`send_sgi`] and [`send_sgi_v2`]) and the hypervisor's
+/// interrupts are enabled.
 pub fn lift_root_cpu(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
-    let linux = CpuInterface::from_icc(
-        gic::read_icc_pmr(),
-        gic::read_icc_bpr1(),
-        gic::read_icc_igrpen1(),
-        gic::read_icc_ctlr(),
-    );
+    let chip = chip();
     clear_list_registers(pc);
-    // Active priorities move too (none, normally: Linux drops the
-    // priority as it acknowledges, EOImode 1).
-    gic::write_ich_ap1r0(gic::read_icc_ap1r0());
-    gic::write_icc_ap1r0(0);
-    gic::write_ich_vmcr(linux.to_vmcr());
-    Chip::V3.own_physical_interface();
-    // SAFETY: the CPU's redistributor in the mapped window; reading the
-    // active bits has no side effects.
+    match chip {
+        Chip::V3 => {
+            let linux = CpuInterface::from_icc(
+                gic::read_icc_pmr(),
+                gic::read_icc_bpr1(),
+                gic::read_icc_igrpen1(),
+                gic::read_icc_ctlr(),
+            );
+            // Active priorities move too (none, normally: Linux drops the
+            // priority as it acknowledges, EOImode 1).
+            gic::write_ich_ap1r0(gic::read_icc_ap1r0());
+            gic::write_icc_ap1r0(0);
+            gic::write_ich_vmcr(linux.to_vmcr());
+        }
+        Chip::V2 => {
+            let vmcr = vgic::gich_vmcr(gicv2::read_ctlr(), gicv2::read_pmr(), gicv2::read_bpr());
+            gicv2::write_vapr(gicv2::read_apr());
+            gicv2::write_apr(0);
+            gicv2::write_vmcr(vmcr);
+        }
+    }
+    chip.own_physical_interface();
+    // SAFETY: the CPU's redistributor (GICv2: its banked distributor
+    // registers) in the mapped window; reading the active bits has no
+    // side effects.
     let active = unsafe { gic::mmio_read32(gicr_va(pc, GICR_ISACTIVER0)) };
     gicr_write(pc, GICR_ICACTIVER0, active);
-    gicr_write(pc, GICR_ICPENDR0, 1 << SGI_EVENT);
+    clear_pending_sgis(pc, 1 << SGI_EVENT);
     gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
-    gic::write_ich_hcr(ICH_HCR_EN);
+    chip.write_hcr(ICH_HCR_EN);
 }
 
-/// Give a root CPU's interrupts back to Linux (disable, GICv3 only): the
-/// virtual interface's state becomes the physical `ICC_*` state, and
-/// every virtual interrupt pending or active is handed back so that
-/// Linux sees it on the physical interface ([`vgic::hand_back`] with
-/// `keep`).
+/// Give a root CPU's interrupts back to Linux (disable): the virtual
+/// interface's state becomes the physical CPU interface's, and every
+/// virtual interrupt pending or active is handed back so that Linux sees
+/// it on the physical interface ([`vgic::hand_back`] with `keep`).
 pub fn lower_root_cpu(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
-    let linux = CpuInterface::from_vmcr(gic::read_ich_vmcr());
-    let active_priorities = gic::read_ich_ap1r0();
-    gic::write_ich_hcr(0);
+    let chip = chip();
+    chip.write_hcr(0);
     gicr_write(
         pc,
         GICR_ICENABLER0,
         1 << MAINTENANCE_IRQ.load(Ordering::Relaxed),
     );
-    gic::write_icc_pmr(u64::from(linux.pmr));
-    gic::write_icc_bpr1(u64::from(linux.bpr1));
-    gic::write_icc_ctlr(linux.icc_ctlr(gic::read_icc_ctlr()));
-    gic::write_icc_igrpen1(u64::from(linux.group1));
-    gic::write_icc_ap1r0(active_priorities);
+    match chip {
+        Chip::V3 => {
+            let linux = CpuInterface::from_vmcr(gic::read_ich_vmcr());
+            let active_priorities = gic::read_ich_ap1r0();
+            gic::write_icc_pmr(u64::from(linux.pmr));
+            gic::write_icc_bpr1(u64::from(linux.bpr1));
+            gic::write_icc_ctlr(linux.icc_ctlr(gic::read_icc_ctlr()));
+            gic::write_icc_igrpen1(u64::from(linux.group1));
+            gic::write_icc_ap1r0(active_priorities);
+        }
+        Chip::V2 => {
+            let (ctlr, pmr, bpr) = vgic::gicc_from_vmcr(gicv2::read_vmcr());
+            gicv2::write_pmr(pmr);
+            gicv2::write_bpr(bpr);
+            gicv2::write_apr(gicv2::read_vapr());
+            // Bits the virtual interface does not hold stay as they are.
+            gicv2::write_ctlr(gicv2::read_ctlr() & !(0x1f | 1 << 9) | ctlr);
+        }
+    }
     release_virtual_interface(pc, true);
 }
 
@@ -601,10 +641,6 @@ pub fn lower_root_cpu(pc: &PerCpu) {
 /// Linux): its PPIs off and inactive if it ran a non-root cell, its
 /// virtual interface handed back ([`vgic::hand_back`] without `keep`).
 pub fn quiesce_cpu(pc: &PerCpu) {
-    if !is_v3() && in_root(pc) {
-        // A GICv2 root CPU has the physical CPU interface itself.
-        return;
-    }
     chip().write_hcr(0);
     if !in_root(pc) {
         let private = private_mask();
@@ -857,9 +893,32 @@ pub fn kick(target: &PerCpu) {
 
 /// A CPU of a cell wrote `GICD_SGIR` (GICv2): deliver the SGI to the
 /// targets that belong to its cell, from the sender's CPU interface.
+///
+/// The root's SGIs (Linux's IPIs) travel as the same physical SGI, as on
+/// a GICv3 (see [`send_sgi`]): its target's EL2 injects it with the
+/// physical source, or, during enable and disable, its Linux takes it
+/// directly. Targets that are CPUs of other cells are left out.
 fn send_sgi_v2(pc: &PerCpu, owner: &Owner, value: u32) {
     let request = vgic::SgirRequest::decode(value);
     let sender = pc.gicv2_target.trailing_zeros();
+    if in_root(pc) && request.intid != SGI_EVENT {
+        let others = cpus_in(!owner.cpus).fold(0u8, |m, c| m | c.gicv2_target);
+        let mut physical = 0u8;
+        for interface in 0..8u32 {
+            if !request.targets_interface(interface, sender) {
+                continue;
+            }
+            if interface == sender {
+                inject(pc, request.intid, sender);
+            } else if others & (1 << interface) == 0 {
+                physical |= 1 << interface;
+            }
+        }
+        if physical != 0 {
+            gicv2::send_sgi(request.intid, physical);
+        }
+        return;
+    }
     for target in cpus_in(owner.cpus) {
         if request.targets_interface(target.gicv2_target.trailing_zeros(), sender) {
             post_sgi(pc, target, request.intid, sender);
@@ -1058,7 +1117,13 @@ fn perform(
             mask,
             value,
         } => {
-            let interfaces = cpus_in(owner.cpus).fold(0u32, |m, c| m | u32::from(c.gicv2_target));
+            // The root may name any interface but those of other cells'
+            // CPUs (its own CPUs may not be under the hypervisor yet).
+            let interfaces = if in_root(pc) {
+                0xff & !cpus_in(!owner.cpus).fold(0u32, |m, c| m | u32::from(c.gicv2_target))
+            } else {
+                cpus_in(owner.cpus).fold(0u32, |m, c| m | u32::from(c.gicv2_target))
+            };
             let foreign = (0..4u32)
                 .filter(|byte| mask >> (byte * 8) & 0xff != 0)
                 .find(|byte| (value >> (byte * 8)) & 0xff & !interfaces != 0);

@@ -669,6 +669,29 @@ impl CpuInterface {
     }
 }
 
+/// A GICv2 CPU interface's state that Linux programs (`GICC_CTLR`,
+/// `GICC_PMR`, `GICC_BPR`) as `GICH_VMCR`, for a root CPU coming under
+/// the hypervisor. `GICC_CTLR` bits 4:0 (group enables, AckCtl, FIQEn,
+/// CBPR; without security extensions) and 9 (EOImode) have the same place
+/// in `GICH_VMCR`; with security extensions Linux runs non-secure and
+/// uses bit 0 (its group) and 9 (EOImode) alone, which become the virtual
+/// interface's first group (the one list registers inject) and EOImode.
+/// The priority mask keeps its top five bits (VMPriMask 31:27), the
+/// binary point goes to VMBP (23:21).
+pub const fn gich_vmcr(ctlr: u32, pmr: u32, bpr: u32) -> u32 {
+    (ctlr & 0x1f) | (ctlr & 1 << 9) | (bpr & 7) << 21 | ((pmr & 0xff) >> 3) << 27
+}
+
+/// `GICC_CTLR`, `GICC_PMR` and `GICC_BPR` from `GICH_VMCR` (see
+/// [`gich_vmcr`]), when the root CPU's interface goes back to Linux.
+pub const fn gicc_from_vmcr(vmcr: u32) -> (u32, u32, u32) {
+    (
+        (vmcr & 0x1f) | (vmcr & 1 << 9),
+        (vmcr >> 27) << 3,
+        (vmcr >> 21) & 7,
+    )
+}
+
 /// What becomes of a virtual interrupt a CPU holds (in a list register
 /// or queued) when it gives up its virtual interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1165,6 +1188,19 @@ mod tests {
         assert_eq!(sgi_list_register(5, 0), list_register(5, 0, false));
         // Hand-back reads the SGI, whatever its source.
         assert_eq!(hand_back(lr_from_v2(lr_to_v2(sgi)), true), Handover::Sgi(3));
+    }
+
+    #[test]
+    fn gicv2_cpu_interface_moves_through_vmcr() {
+        // Linux on QEMU's GICv2 (no security extensions): group 0 on,
+        // EOImode 1, PMR 0xf0, BPR 0.
+        let vmcr = gich_vmcr(1 | 1 << 9, 0xf0, 0);
+        assert_eq!(vmcr, 1 | 1 << 9 | 0x1e << 27);
+        assert_eq!(gicc_from_vmcr(vmcr), (1 | 1 << 9, 0xf0, 0));
+        // Bypass-disable bits (5, 6) are not the virtual interface's; the
+        // binary point is.
+        assert_eq!(gich_vmcr(0x61, 0xff, 2), 1 | 2 << 21 | 0x1f << 27);
+        assert_eq!(gicc_from_vmcr(2 << 21).2, 2);
     }
 
     #[test]

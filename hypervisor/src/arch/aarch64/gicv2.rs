@@ -19,8 +19,10 @@ static GICH_VA: AtomicU64 = AtomicU64::new(0);
 
 const GICC_CTLR: u64 = 0x0000;
 const GICC_PMR: u64 = 0x0004;
+const GICC_BPR: u64 = 0x0008;
 const GICC_IAR: u64 = 0x000c;
 const GICC_EOIR: u64 = 0x0010;
+const GICC_APR0: u64 = 0x00d0;
 const GICC_DIR: u64 = 0x1000;
 
 const GICH_HCR: u64 = 0x0000;
@@ -108,12 +110,44 @@ pub fn deactivate(iar: u32) {
     gicc_write(GICC_DIR, iar);
 }
 
+/// `GICC_CTLR`.
+pub fn read_ctlr() -> u32 {
+    gicc_read(GICC_CTLR)
+}
+
+/// Write `GICC_CTLR`.
 pub fn write_ctlr(value: u32) {
     gicc_write(GICC_CTLR, value);
 }
 
+/// `GICC_PMR`.
+pub fn read_pmr() -> u32 {
+    gicc_read(GICC_PMR)
+}
+
+/// Write `GICC_PMR`.
 pub fn write_pmr(value: u32) {
     gicc_write(GICC_PMR, value);
+}
+
+/// `GICC_BPR`.
+pub fn read_bpr() -> u32 {
+    gicc_read(GICC_BPR)
+}
+
+/// Write `GICC_BPR`.
+pub fn write_bpr(value: u32) {
+    gicc_write(GICC_BPR, value);
+}
+
+/// `GICC_APR0`: active priorities of the physical interface.
+pub fn read_apr() -> u32 {
+    gicc_read(GICC_APR0)
+}
+
+/// Write `GICC_APR0`.
+pub fn write_apr(value: u32) {
+    gicc_write(GICC_APR0, value);
 }
 
 /// Number of list registers (`GICH_VTR.ListRegs` + 1).
@@ -142,18 +176,32 @@ pub fn write_lr(n: usize, value: u32) {
     }
 }
 
+/// `GICH_HCR`.
 pub fn read_hcr() -> u32 {
     gich_read(GICH_HCR)
 }
 
+/// Write `GICH_HCR`.
 pub fn write_hcr(value: u32) {
     gich_write(GICH_HCR, value);
 }
 
+/// `GICH_VMCR`.
+pub fn read_vmcr() -> u32 {
+    gich_read(GICH_VMCR)
+}
+
+/// Write `GICH_VMCR`.
 pub fn write_vmcr(value: u32) {
     gich_write(GICH_VMCR, value);
 }
 
+/// `GICH_APR`: active priorities of the virtual interface.
+pub fn read_vapr() -> u32 {
+    gich_read(GICH_APR)
+}
+
+/// Write `GICH_APR`.
 pub fn write_vapr(value: u32) {
     gich_write(GICH_APR, value);
 }

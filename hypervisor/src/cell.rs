@@ -34,7 +34,7 @@ use crate::paging::{self, TABLE_L3_TEMP};
 use crate::println;
 use crate::stage2::{self, Geometry, Stage2, Stage2Error};
 use crate::sync::SpinLock;
-use crate::vgic::{IrqSet, SGI_EVENT};
+use crate::vgic::IrqSet;
 
 /// Non-root cells at most (ids are 1..=255, VMIDs).
 const MAX_CELLS: usize = 16;
@@ -293,8 +293,8 @@ fn taken_from_root(r: &MemoryRegion) -> bool {
 /// Stop CPU `pc` and wait until it is parked at EL2.
 fn park_cpu(pc: &PerCpu) {
     // SeqCst (with the CPU's own accesses in `hv::park`) makes sure that
-    // either the CPU sees the request in its wait loop, or we see it
-    // running and kick it.
+    // either the CPU sees the request in its wait loop (also right after
+    // it stored POWER_ON), or we see it running and kick it.
     pc.request.store(REQ_PARK, Ordering::SeqCst);
     if pc.power.load(Ordering::SeqCst) == POWER_ON {
         irqchip_kick(pc);
@@ -308,7 +308,7 @@ fn park_cpu(pc: &PerCpu) {
 }
 
 fn irqchip_kick(pc: &PerCpu) {
-    arch::gic::send_sgi(SGI_EVENT, pc.mpidr);
+    irqchip::kick(pc);
 }
 
 /// Ask a running, non-passive cell to shut down (comm region protocol).
@@ -397,10 +397,6 @@ fn validate(
         );
         return Err(Errno::Inval);
     }
-    if !irqchip::is_v3() {
-        println!("Non-root cells need a GICv3 for now");
-        return Err(Errno::Inval);
-    }
 
     let cpus = config
         .cpus()
@@ -430,9 +426,13 @@ fn validate(
 
 /// Build the cell's stage 2 and communication page.
 fn build_stage2(config: &CellConfig<'static>) -> Result<(Stage2, u64), Errno> {
+    // GICv2: the virtual CPU interface, where the cell expects its CPU
+    // interface.
+    let gic = irqchip::cell_cpu_interface();
     let ipa_end = config
         .memory_regions()
         .iter()
+        .chain(gic.iter())
         .map(|r| r.virt_start.saturating_add(r.size))
         .max()
         .unwrap_or(0);
@@ -452,7 +452,7 @@ fn build_stage2(config: &CellConfig<'static>) -> Result<(Stage2, u64), Errno> {
             return Err(Errno::NoMem);
         }
     };
-    for r in config.memory_regions() {
+    for r in config.memory_regions().iter().chain(gic.iter()) {
         let region = if r.mem_flags().contains(MemFlags::COMM_REGION) {
             MemoryRegion {
                 phys_start: comm_pa,
@@ -566,7 +566,7 @@ fn create_from(
     let vttbr = Geometry::vttbr(cell.s2.root_pa(), cell.id as u8);
     let vtcr = cell.s2.geometry().vtcr;
     ROOT_CPUS.fetch_and(!cpus, Ordering::AcqRel);
-    let mut first_mpidr = None;
+    let mut first_cpu = None;
     for pc in cpus_in(cpus) {
         park_cpu(pc);
         pc.cell.store(cell.id, Ordering::Relaxed);
@@ -580,9 +580,9 @@ fn create_from(
             guest_mpidr(pc, cpus, view.virt_cpuid) | 1 << 31,
             Ordering::Relaxed,
         );
-        first_mpidr.get_or_insert(pc.mpidr);
+        first_cpu.get_or_insert(pc);
     }
-    irqchip::spis_to_cell(&irqs, first_mpidr.unwrap_or(0));
+    irqchip::spis_to_cell(&irqs, first_cpu);
 
     let name = cell.name();
     cells[slot] = Some(cell);
@@ -733,8 +733,7 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
     };
     COUNT.fetch_sub(1, Ordering::AcqRel);
 
-    let boot_cpu = percpu(0).map_or(0, |pc| pc.mpidr);
-    irqchip::spis_to_root(&cell.irqs, boot_cpu);
+    irqchip::spis_to_root(&cell.irqs, percpu(0));
     for pc in cpus_in(cell.cpus) {
         let (vtcr, vttbr, hcr, vmpidr) = root_context(pc);
         pc.cell.store(hv::ROOT_ID, Ordering::Relaxed);

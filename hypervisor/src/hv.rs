@@ -25,16 +25,15 @@
 //! parks the CPU, which for the root cell hangs Linux; an abort makes
 //! Linux kill the offending process, or oops if the kernel did it).
 //!
-//! Interrupts of the root (GICv3): the root's CPUs run with `IMO`/`FMO`
-//! set like every other cell's, so every physical interrupt goes through
-//! EL2 and reaches Linux through the virtual CPU interface
-//! ([`crate::irqchip`]); the GIC's frames are not in the root's stage 2,
-//! and the root's distributor and redistributor accesses trap and are
-//! filtered to its own interrupts, the way a non-root cell's are. Each
-//! CPU's interface state moves into the virtual one at enable and back at
-//! disable. With a GICv2 the root still reaches the GIC directly (GICD
-//! and GICC mapped as device memory, IMO/FMO clear) until GICv2 is
-//! virtualised too.
+//! Interrupts of the root: the root's CPUs run with `IMO`/`FMO` set like
+//! every other cell's, so every physical interrupt goes through EL2 and
+//! reaches Linux through the virtual CPU interface ([`crate::irqchip`]);
+//! the GIC's distributor and redistributors are not in the root's stage
+//! 2, and the root's accesses to them trap and are filtered to its own
+//! interrupts, the way a non-root cell's are. With a GICv2 the virtual
+//! CPU interface (GICV) is mapped where Linux knows the CPU interface
+//! (GICC), as for non-root cells. Each CPU's interface state moves into
+//! the virtual one at enable and back at disable.
 //!
 //! # CPUs of non-root cells
 //!
@@ -75,7 +74,7 @@ use crate::stage2::{self, Geometry, Stage2, TableAlloc};
 use crate::stats::CpuStats;
 use crate::sync::SpinLock;
 use crate::trap::{self, DataAbort, Exit};
-use crate::vgic::{IrqSet, Pending};
+use crate::vgic::{IrqSet, Pending, SGI_SOURCES};
 use crate::{cell, console, irqchip, println};
 
 /// Version shown in the banner.
@@ -137,6 +136,10 @@ pub(crate) struct PerCpu {
     pub mpidr: u64,
     /// Physical address of this CPU's GICv3 redistributor.
     pub gicr_pa: u64,
+    /// GICv2: this CPU's interface as a target mask (one bit, the banked
+    /// `GICD_ITARGETSR0` byte); its number is also the source of the
+    /// SGIs it sends.
+    pub gicv2_target: u8,
     /// Number of GIC list registers.
     pub list_registers: usize,
     /// Power state ([`POWER_ON`] ...). Written by this CPU when it parks
@@ -160,8 +163,9 @@ pub(crate) struct PerCpu {
     pub vttbr: AtomicU64,
     pub hcr: AtomicU64,
     pub vmpidr: AtomicU64,
-    /// Virtual SGIs other CPUs of the cell sent (bit n = SGI n).
-    pub pending_sgis: AtomicU32,
+    /// Virtual SGIs other CPUs of the cell sent, per source CPU interface
+    /// (GICv2; GICv3 SGIs are all posted as from source 0): bit n = SGI n.
+    pub pending_sgis: [AtomicU32; SGI_SOURCES],
     /// The cell this CPU runs (non-root cells only). Written only while
     /// the CPU is parked, before the release store of `power` that lets
     /// it resume; read by the CPU itself after its acquire load.
@@ -436,7 +440,9 @@ pub fn enter(frame: &mut Frame, hv_pa: u64, stub_vbar: u64) -> ExitAction {
     st.request.store(REQ_NONE, Ordering::Relaxed);
     st.failed.store(false, Ordering::Relaxed);
     st.cell.store(ROOT_ID, Ordering::Relaxed);
-    st.pending_sgis.store(0, Ordering::Relaxed);
+    for source in &st.pending_sgis {
+        source.store(0, Ordering::Relaxed);
+    }
     *st.view.get_mut() = CellView::EMPTY;
     st.pending.get_mut().clear();
     arch::write_tpidr(state as u64);
@@ -569,22 +575,19 @@ fn init_system(cpu: u64, hv_pa: u64, hv_size: u64) -> Result<(), Errno> {
     Ok(())
 }
 
-/// The GIC frames the root reaches directly: with a GICv2 (not yet
-/// virtualised, see the module docs), GICD and GICC; none with a GICv3.
-fn gic_regions(config: &SystemConfig<'_>) -> [MemoryRegion; 2] {
+/// The GIC frame the root reaches directly: with a GICv2, the virtual
+/// CPU interface at the CPU interface's address (see the module docs);
+/// none with a GICv3.
+fn gic_regions(config: &SystemConfig<'_>) -> [MemoryRegion; 1] {
     let gic = config.platform_info().arm;
     let device = (MemFlags::READ | MemFlags::WRITE | MemFlags::IO).bits();
-    let frame = |base: u64, size: u64| MemoryRegion {
-        phys_start: base,
-        virt_start: base,
-        size: if base == 0 || gic.gic_version != 2 {
-            0
-        } else {
-            size
-        },
+    let mapped = gic.gic_version == 2 && gic.gicc_base != 0 && gic.gicv_base != 0;
+    [MemoryRegion {
+        phys_start: gic.gicv_base,
+        virt_start: gic.gicc_base,
+        size: if mapped { 0x2000 } else { 0 },
         flags: device,
-    };
-    [frame(gic.gicd_base, 0x1000), frame(gic.gicc_base, 0x2000)]
+    }]
 }
 
 /// The hypervisor memory: never mapped to a cell.
@@ -706,15 +709,9 @@ pub(crate) fn root_context(pc: &PerCpu) -> (u64, u64, u64, u64) {
 }
 
 /// `HCR_EL2` of a root CPU: the stub's plus stage 2 (VM), trapped SMCs
-/// (TSC), an AArch64 EL1 (RW) and, with a GICv3, interrupts through EL2
-/// (IMO, FMO).
+/// (TSC), an AArch64 EL1 (RW) and interrupts through EL2 (IMO, FMO).
 fn root_hcr(pc: &PerCpu) -> u64 {
-    let irqs = if irqchip::is_v3() {
-        HCR_FMO | HCR_IMO
-    } else {
-        0
-    };
-    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW | irqs
+    pc.stub_hcr | HCR_VM | HCR_TSC | HCR_RW | HCR_FMO | HCR_IMO
 }
 
 /// `HCR_EL2` of a non-root cell CPU: the root's, with interrupts always
@@ -897,7 +894,7 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
     }
 }
 
-/// An interrupt taken to EL2 (any cell's CPU with a GICv3).
+/// An interrupt taken to EL2 (any cell's CPU, the root's included).
 pub fn irq(frame: &mut Frame) -> ExitAction {
     let pc = this_cpu();
     if irqchip::handle_irqs(pc) {

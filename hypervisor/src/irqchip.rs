@@ -3,7 +3,7 @@
 //! The GIC at EL2: where its frames are, each CPU's redistributor, and
 //! interrupt delivery to the CPUs of every cell, the root included.
 //!
-//! With a GICv3, every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
+//! Every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
 //! each physical interrupt it receives is taken here ([`handle_irqs`]).
 //! The hypervisor's own ([`SGI_EVENT`], the maintenance interrupt) are
 //! handled; an interrupt the cell owns (its PPIs, its SPIs) is
@@ -11,9 +11,11 @@
 //! so the cell's deactivation deactivates the physical interrupt; an SGI
 //! another root CPU forwarded is injected into a root CPU as a virtual
 //! SGI; anything else is ended and dropped. A cell's `ICC_*` accesses
-//! reach the virtual CPU interface; its distributor and redistributor
-//! accesses trap and are filtered by [`crate::vgic`] ([`emulate_mmio`]);
-//! its SGIs reach only its own CPUs ([`send_sgi`]).
+//! (GICv2: its accesses to the GICC frame, where the GICV frame is
+//! mapped) reach the virtual CPU interface; its distributor and
+//! redistributor accesses trap and are filtered by [`crate::vgic`]
+//! ([`emulate_mmio`]); its SGIs reach only its own CPUs ([`send_sgi`],
+//! [`send_sgi_v2`]).
 //!
 //! The root is lifted into this scheme while Linux runs: at enable each
 //! CPU's interface state moves into its virtual interface
@@ -22,15 +24,30 @@
 //! config minus the ones non-root cells own ([`spis_to_cell`],
 //! [`spis_to_root`]).
 //!
-//! With a GICv2 the root keeps the GIC passed through (see `hv.rs`) and
-//! non-root cells are refused at creation, for now.
+//! One binary serves both GIC generations: the system config's
+//! `gic_version` selects, at run time, the primitives that differ
+//! (acknowledge/EOI/deactivate, physical SGIs, list registers, the
+//! virtual interface's control registers: [`Chip`]); everything above them
+//! (injection, the pending queue, hand-over, ownership, filtering) is
+//! shared. List register values are handled in the GICv3 form
+//! ([`vgic::list_register`]) and translated for a GICv2, whose SGIs keep
+//! their source CPU interface through the queue, the posted SGIs and the
+//! list registers, so that the same SGI from two CPUs is two interrupts.
+//!
+//! Non-root cells on a GICv2 find the virtual CPU interface (GICV) where
+//! their config's GICC is ([`cell_cpu_interface`]); their distributor
+//! accesses trap and are filtered ([`vgic::distributor_v2`]): SPI targets
+//! only name the cell's CPU interfaces, `GICD_SGIR` reaches only the
+//! cell's CPUs, with the sender's CPU interface as the SGI's source. The
+//! root on a GICv2 is virtualised the same way, Linux's `GICC_*` state
+//! moving into `GICH_VMCR` and back.
 
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
-use jailhouse_abi::config::SystemConfig;
+use jailhouse_abi::config::{MemFlags, MemoryRegion, SystemConfig};
 use jailhouse_abi::hypercall::{CpuStat, Errno};
 
-use crate::arch::aarch64::{gic, Frame};
+use crate::arch::aarch64::{gic, gicv2, Frame};
 use crate::hv::{cpus_in, guest_mpidr, PerCpu, POWER_ON, ROOT_CPUS, ROOT_ID};
 use crate::layout::{GIC_WINDOW_BASE, GIC_WINDOW_SIZE};
 use crate::paging::{self, TABLE_L2_HIGH};
@@ -38,14 +55,18 @@ use crate::println;
 use crate::sync::SpinLock;
 use crate::trap::DataAbort;
 use crate::vgic::{
-    self, Access, Action, CpuInterface, Handover, IrqSet, GICD_SIZE, GICR_STRIDE, MAX_IRQS,
-    SGI_EVENT,
+    self, Access, Action, CpuInterface, Handover, IrqSet, GICD_SIZE, GICD_SIZE_V2, GICR_STRIDE,
+    MAX_IRQS, SGI_EVENT,
 };
 
 /// GIC version of the system config.
 static VERSION: AtomicU32 = AtomicU32::new(0);
 static GICD_PA: AtomicU64 = AtomicU64::new(0);
 static GICR_PA: AtomicU64 = AtomicU64::new(0);
+/// GICv2: the CPU interface (where cells find their virtual one) and the
+/// virtual CPU interface.
+static GICC_PA: AtomicU64 = AtomicU64::new(0);
+static GICV_PA: AtomicU64 = AtomicU64::new(0);
 /// Redistributors the hypervisor hands out (one per configured CPU).
 static GICR_FRAMES: AtomicU64 = AtomicU64::new(0);
 /// Physical address the EL2 GIC window starts at.
@@ -81,6 +102,149 @@ const GICD_ISPENDR: u64 = 0x0200;
 const GICD_ICACTIVER: u64 = 0x0380;
 const GICD_IPRIORITYR: u64 = 0x0400;
 const GICD_IROUTER: u64 = 0x6000;
+const GICD_ITARGETSR: u64 = 0x0800;
+const GICD_CPENDSGIR: u64 = 0x0f10;
+/// Offset of a redistributor's SGI/PPI frame: its registers are, on a
+/// GICv2, the banked ones of the distributor at the same offsets.
+const GICR_SGI_BASE: u64 = 0x1_0000;
+/// `GICC_CTLR` of the hypervisor on a GICv2: interrupts of the first
+/// group on (the only group without security extensions, the
+/// non-secure one with them: bit 0 either way) and EOImode 1 (bit 9).
+const GICC_CTLR_HV: u32 = 1 | 1 << 9;
+
+/// The GIC generation, from the system config: the primitives that differ
+/// between a GICv3 (system registers) and a GICv2 (memory-mapped CPU and
+/// virtual interfaces). List register values are in the form of
+/// [`vgic::list_register`] on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chip {
+    V2,
+    V3,
+}
+
+fn chip() -> Chip {
+    if is_v3() {
+        Chip::V3
+    } else {
+        Chip::V2
+    }
+}
+
+impl Chip {
+    /// Acknowledge: the raw value, to hand back to [`Chip::end_of_interrupt`]
+    /// and [`Chip::deactivate`] (a GICv2 wants the SGI source back), and
+    /// the interrupt ID.
+    fn acknowledge(self) -> (u32, u32) {
+        match self {
+            Chip::V3 => {
+                let iar = gic::acknowledge();
+                (iar, iar & 0xff_ffff)
+            }
+            Chip::V2 => {
+                let iar = gicv2::acknowledge();
+                (iar, iar & 0x3ff)
+            }
+        }
+    }
+
+    fn end_of_interrupt(self, iar: u32) {
+        match self {
+            Chip::V3 => gic::end_of_interrupt(iar),
+            Chip::V2 => gicv2::end_of_interrupt(iar),
+        }
+    }
+
+    fn deactivate(self, iar: u32) {
+        match self {
+            Chip::V3 => gic::deactivate(iar),
+            Chip::V2 => gicv2::deactivate(iar),
+        }
+    }
+
+    /// Physical SGI `intid` to CPU `target`.
+    fn send_sgi(self, intid: u32, target: &PerCpu) {
+        match self {
+            Chip::V3 => gic::send_sgi(intid, target.mpidr),
+            Chip::V2 => gicv2::send_sgi(intid, target.gicv2_target),
+        }
+    }
+
+    fn list_registers(self) -> usize {
+        match self {
+            Chip::V3 => gic::list_registers(),
+            Chip::V2 => gicv2::list_registers(),
+        }
+    }
+
+    fn read_lr(self, n: usize) -> u64 {
+        match self {
+            Chip::V3 => gic::read_lr(n),
+            Chip::V2 => vgic::lr_from_v2(gicv2::read_lr(n)),
+        }
+    }
+
+    fn write_lr(self, n: usize, lr: u64) {
+        match self {
+            // Without HW, bits 40:32 are RES0 on a GICv3: no SGI source.
+            Chip::V3 if lr >> 61 & 1 == 0 => gic::write_lr(n, lr & !(0x1ff << 32)),
+            Chip::V3 => gic::write_lr(n, lr),
+            Chip::V2 => gicv2::write_lr(n, if lr == 0 { 0 } else { vgic::lr_to_v2(lr) }),
+        }
+    }
+
+    fn empty_list_registers(self) -> u64 {
+        match self {
+            Chip::V3 => gic::empty_list_registers(),
+            Chip::V2 => gicv2::empty_list_registers(),
+        }
+    }
+
+    /// `ICH_HCR_EL2` / `GICH_HCR` (En and UIE are bits 0 and 1 of both).
+    fn read_hcr(self) -> u64 {
+        match self {
+            Chip::V3 => gic::read_ich_hcr(),
+            Chip::V2 => u64::from(gicv2::read_hcr()),
+        }
+    }
+
+    fn write_hcr(self, value: u64) {
+        match self {
+            Chip::V3 => gic::write_ich_hcr(value),
+            Chip::V2 => gicv2::write_hcr(value as u32),
+        }
+    }
+
+    /// A virtual interface without state: no active priorities, VMCR 0.
+    fn reset_virtual_interface(self) {
+        match self {
+            Chip::V3 => {
+                gic::write_ich_ap1r0(0);
+                gic::write_ich_vmcr(0);
+            }
+            Chip::V2 => {
+                gicv2::write_vapr(0);
+                gicv2::write_vmcr(0);
+            }
+        }
+    }
+
+    /// The physical CPU interface as the hypervisor runs it under any
+    /// cell: nothing masked, EOI mode 1 (priority drop at EL2,
+    /// deactivation by the cell's virtual EOI), interrupts on.
+    fn own_physical_interface(self) {
+        match self {
+            Chip::V3 => {
+                gic::write_icc_pmr(0xff);
+                gic::write_icc_ctlr(gic::read_icc_ctlr() | vgic::ICC_CTLR_EOIMODE);
+                gic::write_icc_igrpen1(1);
+            }
+            Chip::V2 => {
+                gicv2::write_pmr(0xff);
+                gicv2::write_ctlr(GICC_CTLR_HV);
+            }
+        }
+    }
+}
 
 fn window_va(pa: u64) -> u64 {
     GIC_WINDOW_BASE + (pa - WINDOW_PA.load(Ordering::Relaxed))
@@ -109,6 +273,10 @@ pub fn init_system(config: &SystemConfig<'_>) -> Result<(), Errno> {
         ),
         2 => {
             let (gicc, gich) = (arm.gicc_base, arm.gich_base);
+            if gicc == 0 || gich == 0 || arm.gicv_base == 0 {
+                println!("FATAL: GICv2 needs GICC, GICH and GICV in the platform info");
+                return Err(Errno::Inval);
+            }
             (
                 gicd.min(gicc).min(gich),
                 (gicd + 0x1000).max(gicc + 0x2000).max(gich + 0x2000),
@@ -135,6 +303,15 @@ pub fn init_system(config: &SystemConfig<'_>) -> Result<(), Errno> {
     GICR_PA.store(gicr, Ordering::Relaxed);
     GICR_FRAMES.store(frames, Ordering::Relaxed);
     WINDOW_PA.store(base, Ordering::Relaxed);
+    GICC_PA.store(arm.gicc_base, Ordering::Relaxed);
+    GICV_PA.store(arm.gicv_base, Ordering::Relaxed);
+    if version == 2 {
+        gicv2::init(
+            window_va(gicd),
+            window_va(arm.gicc_base),
+            window_va(arm.gich_base),
+        );
+    }
     MAINTENANCE_IRQ.store(u32::from(maintenance), Ordering::Relaxed);
     let root_spis = IrqSet::of_irqchips(config.irqchips(), gicd);
     for (word, bits) in ROOT_IRQS.iter().enumerate() {
@@ -148,9 +325,32 @@ fn typer_affinity(mpidr: u64) -> u64 {
     ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xff_ffff)
 }
 
-/// Find this CPU's redistributor and list registers (each CPU, at enable).
+/// Where a non-root cell finds its (virtual) GICv2 CPU interface: the
+/// virtual CPU interface frame, mapped at the CPU interface's address in
+/// the cell's stage 2 (GICv2 only).
+pub fn cell_cpu_interface() -> Option<MemoryRegion> {
+    (!is_v3()).then(|| MemoryRegion {
+        phys_start: GICV_PA.load(Ordering::Relaxed),
+        virt_start: GICC_PA.load(Ordering::Relaxed),
+        size: 0x2000,
+        flags: (MemFlags::READ | MemFlags::WRITE | MemFlags::IO).bits(),
+    })
+}
+
+/// Find this CPU's redistributor (GICv3) or CPU interface number (GICv2)
+/// and its list registers (each CPU, at enable).
 pub fn init_cpu(pc: &mut PerCpu) -> Result<(), Errno> {
     if !is_v3() {
+        // The banked GICD_ITARGETSR0 reads as this CPU's own interface.
+        // SAFETY: a read-only identification byte of the mapped
+        // distributor.
+        let own = unsafe { gic::mmio_read32(gicd_va(GICD_ITARGETSR)) } as u8;
+        if own.count_ones() != 1 {
+            println!("GIC: No CPU interface number for CPU{}", pc.cpu_id);
+            return Err(Errno::NoDev);
+        }
+        pc.gicv2_target = own;
+        pc.list_registers = chip().list_registers().min(64);
         return Ok(());
     }
     let gicr = GICR_PA.load(Ordering::Relaxed);
@@ -177,8 +377,14 @@ fn gicd_va(offset: u64) -> u64 {
     window_va(GICD_PA.load(Ordering::Relaxed)) + offset
 }
 
+/// A register of `pc`'s redistributor; on a GICv2, one of its SGI/PPI
+/// frame, i.e. the distributor's banked copy for the calling CPU (callers
+/// run on `pc`).
 fn gicr_va(pc: &PerCpu, offset: u64) -> u64 {
-    window_va(pc.gicr_pa) + offset
+    match chip() {
+        Chip::V3 => window_va(pc.gicr_pa) + offset,
+        Chip::V2 => gicd_va(offset.saturating_sub(GICR_SGI_BASE)),
+    }
 }
 
 /// Write a 32-bit register of `pc`'s own redistributor (only ever
@@ -255,25 +461,31 @@ fn owner(pc: &PerCpu) -> Owner {
 /// (`keep`: the CPU's software goes on with the physical interface).
 /// Leaves the list registers, the queue and the posted SGIs empty.
 fn release_virtual_interface(pc: &PerCpu, keep: bool) {
+    let chip = chip();
     for n in 0..pc.list_registers {
-        apply_handover(pc, vgic::hand_back(gic::read_lr(n), keep));
-        gic::write_lr(n, 0);
+        apply_handover(pc, vgic::hand_back(chip.read_lr(n), keep));
+        chip.write_lr(n, 0);
     }
-    while let Some(intid) = pc.pending().take() {
+    while let Some((intid, _)) = pc.pending().take() {
         apply_handover(pc, vgic::hand_back_queued(intid, keep));
     }
-    // Acquire pairs with the senders' release `fetch_or`.
-    let posted = pc.pending_sgis.swap(0, Ordering::Acquire);
-    for intid in (0..16).filter(|n| posted & (1 << n) != 0) {
-        apply_handover(pc, vgic::hand_back_queued(intid, keep));
+    for source in &pc.pending_sgis {
+        // Acquire pairs with the senders' release `fetch_or`.
+        let posted = source.swap(0, Ordering::Acquire);
+        for intid in (0..16).filter(|n| posted & (1 << n) != 0) {
+            apply_handover(pc, vgic::hand_back_queued(intid, keep));
+        }
     }
-    gic::write_ich_ap1r0(0);
+    match chip {
+        Chip::V3 => gic::write_ich_ap1r0(0),
+        Chip::V2 => gicv2::write_vapr(0),
+    }
 }
 
 fn apply_handover(pc: &PerCpu, handover: Handover) {
     match handover {
         Handover::Drop => {}
-        Handover::Sgi(intid) => gic::send_sgi(intid, pc.mpidr),
+        Handover::Sgi(intid) => chip().send_sgi(intid, pc),
         Handover::Physical {
             intid,
             pend,
@@ -300,100 +512,128 @@ fn apply_handover(pc: &PerCpu, handover: Handover) {
     }
 }
 
-/// The physical CPU interface as the hypervisor runs it under any cell:
-/// nothing masked, EOI mode 1 (priority drop at EL2, deactivation by the
-/// cell's virtual EOI), group 1 on.
-fn own_physical_interface() {
-    gic::write_icc_pmr(0xff);
-    gic::write_icc_ctlr(gic::read_icc_ctlr() | vgic::ICC_CTLR_EOIMODE);
-    gic::write_icc_igrpen1(1);
-}
-
 /// Prepare this CPU's interfaces for its (new) non-root cell: physical
 /// interrupts to EL2 with EOI mode 1, the hypervisor's interrupts on, the
 /// cell's PPIs off and inactive, an empty virtual interface.
 pub fn enter_cell(pc: &PerCpu) {
+    let chip = chip();
     release_virtual_interface(pc, false);
-    gic::write_ich_vmcr(0);
-    own_physical_interface();
+    chip.reset_virtual_interface();
+    chip.own_physical_interface();
     let private = private_mask();
     gicr_write(pc, GICR_ICENABLER0, private);
     gicr_write(pc, GICR_ICACTIVER0, private);
     gicr_write(pc, GICR_ISENABLER0, own_private_mask());
-    gic::write_ich_hcr(ICH_HCR_EN);
+    chip.write_hcr(ICH_HCR_EN);
+}
+
+/// Make SGIs pending on this CPU stale, but [`SGI_EVENT`]: a GICv3 clears
+/// them in the redistributor, a GICv2 per source in `GICD_CPENDSGIR<n>`
+/// (its `GICD_ICPENDR0` cannot clear SGIs).
+fn clear_pending_sgis(pc: &PerCpu, sgis: u32) {
+    match chip() {
+        Chip::V3 => gicr_write(pc, GICR_ICPENDR0, sgis),
+        Chip::V2 => {
+            for word in 0..4u32 {
+                let bytes = (0..4u32)
+                    .filter(|b| sgis & (1 << (word * 4 + b)) != 0)
+                    .fold(0u32, |m, b| m | 0xff << (b * 8));
+                if bytes != 0 {
+                    gicd_write(GICD_CPENDSGIR + 4 * u64::from(word), bytes);
+                }
+            }
+        }
+    }
 }
 
 /// Prepare this CPU for the root again, when Linux switches it on (PSCI
 /// CPU_ON): an empty virtual interface, which Linux programs as it
-/// brings the CPU up; with a GICv2, nothing (the root has the GIC).
+/// brings the CPU up.
 pub fn enter_root(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
+    let chip = chip();
     release_virtual_interface(pc, false);
-    gic::write_ich_vmcr(0);
-    own_physical_interface();
+    chip.reset_virtual_interface();
+    chip.own_physical_interface();
     // SGIs left pending from before the CPU went off are stale.
-    gicr_write(pc, GICR_ICPENDR0, 0xffff & !(1 << SGI_EVENT));
+    clear_pending_sgis(pc, 0xffff & !(1 << SGI_EVENT));
     gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
-    gic::write_ich_hcr(ICH_HCR_EN);
+    chip.write_hcr(ICH_HCR_EN);
 }
 
 /// Bring a root CPU, with Linux running on it, under the hypervisor's
-/// interrupt handling (enable, once per CPU, GICv3 only): Linux's
-/// `ICC_*` state becomes the virtual interface's; interrupts that are
-/// active on the CPU (the IPI that called the driver on it) are
-/// deactivated, as Linux's later deactivation reaches only the virtual
-/// interface; all SGIs (Linux sends its IPIs as physical SGIs, forwarded
-/// by [`send_sgi`]) and the hypervisor's interrupts are enabled.
+/// interrupt handling (enable, once per CPU): Linux's CPU interface state
+/// (`ICC_*`, or `GICC_*` on a GICv2) becomes the virtual interface's;
+/// interrupts that are active on the CPU (the IPI that called the driver
+/// on it) are deactivated, as Linux's later deactivation reaches only the
+/// virtual interface; all SGIs (Linux sends its IPIs as physical SGIs,
+/// forwarded by [`send_sgi`] and [`send_sgi_v2`]) and the hypervisor's
+/// interrupts are enabled.
 pub fn lift_root_cpu(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
-    let linux = CpuInterface::from_icc(
-        gic::read_icc_pmr(),
-        gic::read_icc_bpr1(),
-        gic::read_icc_igrpen1(),
-        gic::read_icc_ctlr(),
-    );
+    let chip = chip();
     clear_list_registers(pc);
-    // Active priorities move too (none, normally: Linux drops the
-    // priority as it acknowledges, EOImode 1).
-    gic::write_ich_ap1r0(gic::read_icc_ap1r0());
-    gic::write_icc_ap1r0(0);
-    gic::write_ich_vmcr(linux.to_vmcr());
-    own_physical_interface();
-    // SAFETY: the CPU's redistributor in the mapped window; reading the
-    // active bits has no side effects.
+    match chip {
+        Chip::V3 => {
+            let linux = CpuInterface::from_icc(
+                gic::read_icc_pmr(),
+                gic::read_icc_bpr1(),
+                gic::read_icc_igrpen1(),
+                gic::read_icc_ctlr(),
+            );
+            // Active priorities move too (none, normally: Linux drops the
+            // priority as it acknowledges, EOImode 1).
+            gic::write_ich_ap1r0(gic::read_icc_ap1r0());
+            gic::write_icc_ap1r0(0);
+            gic::write_ich_vmcr(linux.to_vmcr());
+        }
+        Chip::V2 => {
+            let vmcr = vgic::gich_vmcr(gicv2::read_ctlr(), gicv2::read_pmr(), gicv2::read_bpr());
+            gicv2::write_vapr(gicv2::read_apr());
+            gicv2::write_apr(0);
+            gicv2::write_vmcr(vmcr);
+        }
+    }
+    chip.own_physical_interface();
+    // SAFETY: the CPU's redistributor (GICv2: its banked distributor
+    // registers) in the mapped window; reading the active bits has no
+    // side effects.
     let active = unsafe { gic::mmio_read32(gicr_va(pc, GICR_ISACTIVER0)) };
     gicr_write(pc, GICR_ICACTIVER0, active);
-    gicr_write(pc, GICR_ICPENDR0, 1 << SGI_EVENT);
+    clear_pending_sgis(pc, 1 << SGI_EVENT);
     gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());
-    gic::write_ich_hcr(ICH_HCR_EN);
+    chip.write_hcr(ICH_HCR_EN);
 }
 
-/// Give a root CPU's interrupts back to Linux (disable, GICv3 only): the
-/// virtual interface's state becomes the physical `ICC_*` state, and
-/// every virtual interrupt pending or active is handed back so that
-/// Linux sees it on the physical interface ([`vgic::hand_back`] with
-/// `keep`).
+/// Give a root CPU's interrupts back to Linux (disable): the virtual
+/// interface's state becomes the physical CPU interface's, and every
+/// virtual interrupt pending or active is handed back so that Linux sees
+/// it on the physical interface ([`vgic::hand_back`] with `keep`).
 pub fn lower_root_cpu(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
-    let linux = CpuInterface::from_vmcr(gic::read_ich_vmcr());
-    let active_priorities = gic::read_ich_ap1r0();
-    gic::write_ich_hcr(0);
+    let chip = chip();
+    chip.write_hcr(0);
     gicr_write(
         pc,
         GICR_ICENABLER0,
         1 << MAINTENANCE_IRQ.load(Ordering::Relaxed),
     );
-    gic::write_icc_pmr(u64::from(linux.pmr));
-    gic::write_icc_bpr1(u64::from(linux.bpr1));
-    gic::write_icc_ctlr(linux.icc_ctlr(gic::read_icc_ctlr()));
-    gic::write_icc_igrpen1(u64::from(linux.group1));
-    gic::write_icc_ap1r0(active_priorities);
+    match chip {
+        Chip::V3 => {
+            let linux = CpuInterface::from_vmcr(gic::read_ich_vmcr());
+            let active_priorities = gic::read_ich_ap1r0();
+            gic::write_icc_pmr(u64::from(linux.pmr));
+            gic::write_icc_bpr1(u64::from(linux.bpr1));
+            gic::write_icc_ctlr(linux.icc_ctlr(gic::read_icc_ctlr()));
+            gic::write_icc_igrpen1(u64::from(linux.group1));
+            gic::write_icc_ap1r0(active_priorities);
+        }
+        Chip::V2 => {
+            let (ctlr, pmr, bpr) = vgic::gicc_from_vmcr(gicv2::read_vmcr());
+            gicv2::write_pmr(pmr);
+            gicv2::write_bpr(bpr);
+            gicv2::write_apr(gicv2::read_vapr());
+            // Bits the virtual interface does not hold stay as they are.
+            gicv2::write_ctlr(gicv2::read_ctlr() & !(0x1f | 1 << 9) | ctlr);
+        }
+    }
     release_virtual_interface(pc, true);
 }
 
@@ -401,10 +641,7 @@ pub fn lower_root_cpu(pc: &PerCpu) {
 /// Linux): its PPIs off and inactive if it ran a non-root cell, its
 /// virtual interface handed back ([`vgic::hand_back`] without `keep`).
 pub fn quiesce_cpu(pc: &PerCpu) {
-    if !is_v3() {
-        return;
-    }
-    gic::write_ich_hcr(0);
+    chip().write_hcr(0);
     if !in_root(pc) {
         let private = private_mask();
         gicr_write(pc, GICR_ICENABLER0, private);
@@ -414,49 +651,66 @@ pub fn quiesce_cpu(pc: &PerCpu) {
 }
 
 fn clear_list_registers(pc: &PerCpu) {
+    let chip = chip();
     for n in 0..pc.list_registers {
-        gic::write_lr(n, 0);
+        chip.write_lr(n, 0);
     }
-    gic::write_ich_ap1r0(0);
+    match chip {
+        Chip::V3 => gic::write_ich_ap1r0(0),
+        Chip::V2 => gicv2::write_vapr(0),
+    }
     pc.pending().clear();
-    pc.pending_sgis.store(0, Ordering::Relaxed);
+    for source in &pc.pending_sgis {
+        source.store(0, Ordering::Relaxed);
+    }
 }
 
 /// Hand SPIs of a new cell over from the root: they leave the root's set,
-/// and are disabled, deactivated and routed to `target_mpidr`.
-pub fn spis_to_cell(irqs: &IrqSet, target_mpidr: u64) {
+/// and are disabled, deactivated and routed to `target`.
+pub fn spis_to_cell(irqs: &IrqSet, target: Option<&PerCpu>) {
     let _lock = DIST_LOCK.lock();
     for (word, bits) in ROOT_IRQS.iter().enumerate() {
         bits.fetch_and(!irqs.word(word), Ordering::Relaxed);
     }
-    reset_spis(irqs, target_mpidr);
+    reset_spis(irqs, target);
 }
 
 /// Give the SPIs of a destroyed cell back to the root: disabled,
-/// deactivated, routed to `target_mpidr`, then in the root's set.
-pub fn spis_to_root(irqs: &IrqSet, target_mpidr: u64) {
+/// deactivated, routed to `target`, then in the root's set.
+pub fn spis_to_root(irqs: &IrqSet, target: Option<&PerCpu>) {
     let _lock = DIST_LOCK.lock();
-    reset_spis(irqs, target_mpidr);
+    reset_spis(irqs, target);
     for (word, bits) in ROOT_IRQS.iter().enumerate() {
         bits.fetch_or(irqs.word(word), Ordering::Relaxed);
     }
 }
 
-/// Disable, deactivate and route to `target_mpidr` the SPIs `irqs`
-/// (caller holds [`DIST_LOCK`]).
-fn reset_spis(irqs: &IrqSet, target_mpidr: u64) {
+/// Disable, deactivate and route to `target` the SPIs `irqs` (caller
+/// holds [`DIST_LOCK`]).
+fn reset_spis(irqs: &IrqSet, target: Option<&PerCpu>) {
     for irq in irqs.iter() {
         let word = u64::from(irq / 32) * 4;
         let bit = 1u32 << (irq % 32);
         gicd_write(GICD_ICENABLER + word, bit);
         gicd_write(GICD_ICACTIVER + word, bit);
-        // SAFETY: IROUTER of `irq`, an SPI (irq >= 32, so the register
-        // exists), in the mapped distributor.
-        unsafe {
-            gic::mmio_write64(
-                gicd_va(GICD_IROUTER + 8 * u64::from(irq)),
-                target_mpidr & 0xff_00ff_ffff,
-            );
+        let Some(target) = target else { continue };
+        match chip() {
+            // SAFETY: IROUTER of `irq`, an SPI (irq >= 32, so the register
+            // exists), in the mapped distributor.
+            Chip::V3 => unsafe {
+                gic::mmio_write64(
+                    gicd_va(GICD_IROUTER + 8 * u64::from(irq)),
+                    target.mpidr & 0xff_00ff_ffff,
+                );
+            },
+            // SAFETY: the ITARGETSR byte of `irq`, an SPI, in the mapped
+            // distributor (byte-accessible).
+            Chip::V2 => unsafe {
+                core::ptr::write_volatile(
+                    gicd_va(GICD_ITARGETSR + u64::from(irq)) as *mut u8,
+                    target.gicv2_target,
+                );
+            },
         }
     }
 }
@@ -489,58 +743,87 @@ fn priority(pc: &PerCpu, intid: u32) -> u8 {
 }
 
 /// Make `intid` pending in this CPU's virtual interface (HW-backed for
-/// physical interrupts), or queue it until a list register frees up.
-fn inject(pc: &PerCpu, intid: u32) {
-    let hw = intid >= 16;
+/// physical interrupts), or queue it until a list register frees up. An
+/// SGI carries the CPU interface that sent it (`source`, GICv2; 0 on a
+/// GICv3).
+fn inject(pc: &PerCpu, intid: u32, source: u32) {
+    if !place(pc, intid, source) {
+        let chip = chip();
+        pc.pending().set(intid, source);
+        chip.write_hcr(chip.read_hcr() | ICH_HCR_UIE);
+    }
+}
+
+/// Put `intid` (from `source`) into a list register; false if none is
+/// free. A virtual SGI that a list register already holds is made
+/// pending there: still pending, nothing changes; active (the guest is
+/// handling the previous one), it becomes pending and active. Two list
+/// registers never hold the same interrupt (the architecture leaves that
+/// unpredictable: a guest's deactivation could hit the pending copy and
+/// lose it). The same SGI from another source is another interrupt.
+/// Hardware-backed interrupts cannot be in a list register twice: the
+/// physical one stays active until the guest deactivates it.
+fn place(pc: &PerCpu, intid: u32, source: u32) -> bool {
+    let chip = chip();
     let lrs = pc.list_registers;
-    let empty = gic::empty_list_registers();
-    if !hw {
-        // A virtual SGI that is still pending needs no second entry.
-        let pending = (0..lrs).any(|n| {
-            empty & (1 << n) == 0 && {
-                let lr = gic::read_lr(n);
-                vgic::list_register_intid(lr) == Some(intid) && lr >> 62 & 1 == 1
+    let empty = chip.empty_list_registers();
+    if intid < 16 {
+        for n in (0..lrs).filter(|n| empty & (1 << n) == 0) {
+            let lr = chip.read_lr(n);
+            if vgic::list_register_intid(lr) == Some(intid)
+                && lr >> 61 & 1 == 0
+                && vgic::list_register_source(lr) == source
+            {
+                chip.write_lr(n, lr | 1 << 62);
+                return true;
             }
-        });
-        if pending {
-            return;
         }
     }
     match (0..lrs).find(|n| empty & (1 << n) != 0) {
-        Some(n) => gic::write_lr(n, vgic::list_register(intid, priority(pc, intid), hw)),
-        None => {
-            pc.pending().set(intid);
-            gic::write_ich_hcr(gic::read_ich_hcr() | ICH_HCR_UIE);
+        Some(n) => {
+            chip.write_lr(n, list_register(pc, intid, source));
+            true
         }
+        None => false,
+    }
+}
+
+/// The list register value injecting `intid` (from `source`, an SGI).
+fn list_register(pc: &PerCpu, intid: u32, source: u32) -> u64 {
+    if intid < 16 {
+        vgic::sgi_list_register(intid, source)
+    } else {
+        vgic::list_register(intid, priority(pc, intid), true)
     }
 }
 
 /// Move queued interrupts into free list registers.
 fn refill(pc: &PerCpu) {
+    let chip = chip();
     let lrs = pc.list_registers;
     loop {
-        let empty = gic::empty_list_registers();
-        let Some(n) = (0..lrs).find(|n| empty & (1 << n) != 0) else {
+        let empty = chip.empty_list_registers();
+        if !(0..lrs).any(|n| empty & (1 << n) != 0) {
+            return;
+        }
+        let Some((intid, source)) = pc.pending().take() else {
+            chip.write_hcr(chip.read_hcr() & !ICH_HCR_UIE);
             return;
         };
-        let Some(intid) = pc.pending().take() else {
-            gic::write_ich_hcr(gic::read_ich_hcr() & !ICH_HCR_UIE);
-            return;
-        };
-        gic::write_lr(
-            n,
-            vgic::list_register(intid, priority(pc, intid), intid >= 16),
-        );
+        // A list register is free: this cannot fail.
+        place(pc, intid, source);
     }
 }
 
 /// Deliver the virtual SGIs other CPUs of the cell posted for this CPU.
 fn take_posted_sgis(pc: &PerCpu) {
-    // Acquire pairs with the senders' release `fetch_or`.
-    let sgis = pc.pending_sgis.swap(0, Ordering::Acquire);
-    for intid in 0..16 {
-        if sgis & (1 << intid) != 0 {
-            inject(pc, intid);
+    for (source, posted) in pc.pending_sgis.iter().enumerate() {
+        // Acquire pairs with the senders' release `fetch_or`.
+        let sgis = posted.swap(0, Ordering::Acquire);
+        for intid in 0..16 {
+            if sgis & (1 << intid) != 0 {
+                inject(pc, intid, source as u32);
+            }
         }
     }
 }
@@ -549,39 +832,98 @@ fn take_posted_sgis(pc: &PerCpu) {
 /// [`SGI_EVENT`] arrived, i.e. the CPU must look at its management
 /// requests.
 pub fn handle_irqs(pc: &PerCpu) -> bool {
+    let chip = chip();
     let maintenance = MAINTENANCE_IRQ.load(Ordering::Relaxed);
     let root = in_root(pc);
     let mut event = false;
     for _ in 0..16 {
-        let intid = gic::acknowledge() & 0xff_ffff;
+        let (iar, intid) = chip.acknowledge();
         if intid >= 1020 {
             break;
         }
-        gic::end_of_interrupt(intid);
+        chip.end_of_interrupt(iar);
         if intid == SGI_EVENT {
-            gic::deactivate(intid);
+            chip.deactivate(iar);
             pc.stats.count_exit(CpuStat::VmexitsManagement);
             take_posted_sgis(pc);
             event = true;
         } else if intid == maintenance {
-            gic::deactivate(intid);
+            chip.deactivate(iar);
             pc.stats.count_exit(CpuStat::VmexitsMaintenance);
             refill(pc);
         } else if intid < 16 && root {
             // An IPI of another root CPU, forwarded by `send_sgi`.
-            gic::deactivate(intid);
+            chip.deactivate(iar);
             pc.stats.count_exit(CpuStat::VmexitsVirq);
-            inject(pc, intid);
+            inject(pc, intid, iar >> 10 & 7);
         } else if owned(pc, intid) {
             pc.stats.count_exit(CpuStat::VmexitsVirq);
-            inject(pc, intid);
+            inject(pc, intid, 0);
         } else {
             // Not the cell's (a stale SGI, a stray PPI, another cell's
             // SPI): drop it.
-            gic::deactivate(intid);
+            chip.deactivate(iar);
         }
     }
     event
+}
+
+/// Post virtual SGI `intid` from CPU interface `source` (0 on a GICv3)
+/// to `target`, a CPU of the sender's cell, or inject it if the sender
+/// is the target.
+fn post_sgi(pc: &PerCpu, target: &PerCpu, intid: u32, source: u32) {
+    if target.cpu_id == pc.cpu_id {
+        inject(pc, intid, source);
+        return;
+    }
+    let Some(posted) = target.pending_sgis.get(source as usize) else {
+        return;
+    };
+    // Release pairs with the target's acquire swap.
+    posted.fetch_or(1 << intid, Ordering::Release);
+    if target.power.load(Ordering::Acquire) == POWER_ON {
+        chip().send_sgi(SGI_EVENT, target);
+    }
+}
+
+/// Kick CPU `target` with [`SGI_EVENT`], to look at its requests.
+pub fn kick(target: &PerCpu) {
+    chip().send_sgi(SGI_EVENT, target);
+}
+
+/// A CPU of a cell wrote `GICD_SGIR` (GICv2): deliver the SGI to the
+/// targets that belong to its cell, from the sender's CPU interface.
+///
+/// The root's SGIs (Linux's IPIs) travel as the same physical SGI, as on
+/// a GICv3 (see [`send_sgi`]): its target's EL2 injects it with the
+/// physical source, or, during enable and disable, its Linux takes it
+/// directly. Targets that are CPUs of other cells are left out.
+fn send_sgi_v2(pc: &PerCpu, owner: &Owner, value: u32) {
+    let request = vgic::SgirRequest::decode(value);
+    let sender = pc.gicv2_target.trailing_zeros();
+    if in_root(pc) && request.intid != SGI_EVENT {
+        let others = cpus_in(!owner.cpus).fold(0u8, |m, c| m | c.gicv2_target);
+        let mut physical = 0u8;
+        for interface in 0..8u32 {
+            if !request.targets_interface(interface, sender) {
+                continue;
+            }
+            if interface == sender {
+                inject(pc, request.intid, sender);
+            } else if others & (1 << interface) == 0 {
+                physical |= 1 << interface;
+            }
+        }
+        if physical != 0 {
+            gicv2::send_sgi(request.intid, physical);
+        }
+        return;
+    }
+    for target in cpus_in(owner.cpus) {
+        if request.targets_interface(target.gicv2_target.trailing_zeros(), sender) {
+            post_sgi(pc, target, request.intid, sender);
+        }
+    }
 }
 
 /// A CPU wrote `ICC_SGI1R_EL1`: deliver the SGI to the targets that
@@ -603,7 +945,7 @@ pub fn send_sgi(pc: &PerCpu, value: u64) {
             // may not be yet (enable) or no longer (disable).
             let outside = cpus_in(!owner.cpus).any(|c| c.mpidr == target);
             if target == pc.mpidr {
-                inject(pc, request.intid);
+                inject(pc, request.intid, 0);
             } else if !outside {
                 gic::send_sgi(request.intid, target);
             }
@@ -612,19 +954,8 @@ pub fn send_sgi(pc: &PerCpu, value: u64) {
     }
     let sender = guest_mpidr(pc, owner.cpus, owner.virt_cpuid);
     for target in cpus_in(owner.cpus) {
-        if !request.targets_cpu(guest_mpidr(target, owner.cpus, owner.virt_cpuid), sender) {
-            continue;
-        }
-        if target.cpu_id == pc.cpu_id {
-            inject(pc, request.intid);
-        } else {
-            // Release pairs with the target's acquire swap.
-            target
-                .pending_sgis
-                .fetch_or(1 << request.intid, Ordering::Release);
-            if target.power.load(Ordering::Acquire) == POWER_ON {
-                gic::send_sgi(SGI_EVENT, target.mpidr);
-            }
+        if request.targets_cpu(guest_mpidr(target, owner.cpus, owner.virt_cpuid), sender) {
+            post_sgi(pc, target, request.intid, 0);
         }
     }
 }
@@ -633,7 +964,7 @@ pub fn send_sgi(pc: &PerCpu, value: u64) {
 /// access is not to the GIC or not one the cell may make (the caller
 /// fails the CPU, or for the root injects an abort).
 pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -> Result<(), ()> {
-    if !dabt.valid || !is_v3() {
+    if !dabt.valid {
         return Err(());
     }
     let value = match dabt.reg {
@@ -645,7 +976,24 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
     let gicr_end = gicr + GICR_FRAMES.load(Ordering::Relaxed) * GICR_STRIDE;
     let _lock = DIST_LOCK.lock();
     let owner = owner(pc);
-    let (base, access, action) = if (gicd..gicd + GICD_SIZE).contains(&ipa) {
+    let (base, access, action) = if !is_v3() {
+        if !(gicd..gicd + GICD_SIZE_V2).contains(&ipa) {
+            return Err(());
+        }
+        let access = Access {
+            offset: ipa - gicd,
+            size: dabt.size,
+            write: dabt.write,
+            value,
+        };
+        // The distributor banks the SGI/PPI registers per CPU: this CPU's
+        // PPIs are programmed here.
+        let mut owned = owner.irqs;
+        for ppi in cell_private().iter() {
+            owned.insert(ppi);
+        }
+        (gicd, access, vgic::distributor_v2(&owned, &access))
+    } else if (gicd..gicd + GICD_SIZE).contains(&ipa) {
         let access = Access {
             offset: ipa - gicd,
             size: dabt.size,
@@ -671,7 +1019,7 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
         return Err(());
     };
     let va = window_va(base);
-    let mut result = perform(&owner, va, &access, action)?;
+    let mut result = perform(pc, &owner, va, &access, action)?;
     if owner.virt_cpuid && base != gicd && !access.write {
         // With virtual CPU ids, a redistributor shows the affinity its CPU
         // has in the cell, and redistributors of other cells' CPUs show
@@ -699,7 +1047,13 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
 
 /// Apply a filtering decision to the frame mapped at `va`; the value a
 /// read returns. The caller holds [`DIST_LOCK`].
-fn perform(owner: &Owner, va: u64, access: &Access, action: Action) -> Result<u64, ()> {
+fn perform(
+    pc: &PerCpu,
+    owner: &Owner,
+    va: u64,
+    access: &Access,
+    action: Action,
+) -> Result<u64, ()> {
     // The register accesses below use `va`, the EL2 window alias of the
     // distributor or of a redistributor; offsets come from the filter and
     // lie inside the frame, and the filter limited every write to
@@ -757,6 +1111,39 @@ fn perform(owner: &Owner, va: u64, access: &Access, action: Action) -> Result<u6
                     Err(())
                 }
             }
+        }
+        Action::SetTargets {
+            offset,
+            mask,
+            value,
+        } => {
+            // The root may name any interface but those of other cells'
+            // CPUs (its own CPUs may not be under the hypervisor yet).
+            let interfaces = if in_root(pc) {
+                0xff & !cpus_in(!owner.cpus).fold(0u32, |m, c| m | u32::from(c.gicv2_target))
+            } else {
+                cpus_in(owner.cpus).fold(0u32, |m, c| m | u32::from(c.gicv2_target))
+            };
+            let foreign = (0..4u32)
+                .filter(|byte| mask >> (byte * 8) & 0xff != 0)
+                .find(|byte| (value >> (byte * 8)) & 0xff & !interfaces != 0);
+            if let Some(byte) = foreign {
+                let irq = (offset - GICD_ITARGETSR) as u32 + byte;
+                println!("Attempt to route IRQ{irq} outside of cell");
+                return Err(());
+            }
+            for byte in (0..4u64).filter(|byte| mask >> (byte * 8) & 0xff != 0) {
+                let b = (value >> (byte * 8)) as u8;
+                // SAFETY: see above; ITARGETSR is byte-accessible, and the
+                // byte is the target of an SPI the cell owns, naming only
+                // the cell's CPU interfaces.
+                unsafe { core::ptr::write_volatile((va + offset + byte) as *mut u8, b) };
+            }
+            Ok(0)
+        }
+        Action::SendSgi(value) => {
+            send_sgi_v2(pc, owner, value);
+            Ok(0)
         }
         Action::Constant(value) => Ok(value),
     }

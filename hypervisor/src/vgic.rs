@@ -130,6 +130,12 @@ pub enum Action {
     /// Route SPI `irq` (IROUTER at `offset`) to the CPU whose affinity is
     /// `mpidr`, if that CPU belongs to the cell; otherwise refuse.
     Route { offset: u64, irq: u32, mpidr: u64 },
+    /// GICv2: replace the bytes of `mask` in the `GICD_ITARGETSR` word at
+    /// `offset` with those of `value`, if every CPU interface they name
+    /// belongs to the cell; otherwise refuse.
+    SetTargets { offset: u64, mask: u32, value: u32 },
+    /// GICv2: deliver the SGI of this `GICD_SGIR` value within the cell.
+    SendSgi(u32),
     /// Reads give this constant, writes are ignored.
     Constant(u64),
 }
@@ -261,6 +267,62 @@ pub fn distributor(owned: &IrqSet, access: &Access) -> Action {
             mask: u32::MAX,
         },
         _ => Action::Constant(0),
+    }
+}
+
+/// Size of the GICv2 distributor frame.
+pub const GICD_SIZE_V2: u64 = 0x1000;
+/// GICv2 `GICD_ITARGETSR<n>`: one byte of CPU interface targets per
+/// interrupt; those of SGIs and PPIs (the first eight words) are banked
+/// and read-only.
+const GICD_ITARGETSR: u64 = 0x0800;
+const GICD_ITARGETSR_SPI: u64 = 0x0820;
+const GICD_ITARGETSR_END: u64 = 0x0c00;
+/// GICv2 `GICD_SGIR`, `GICD_CPENDSGIR`, `GICD_SPENDSGIR`.
+const GICD_SGIR: u64 = 0x0f00;
+const GICD_CPENDSGIR: u64 = 0x0f10;
+const GICD_SPENDSGIR_END: u64 = 0x0f30;
+/// GICv2 identification registers.
+const ID_REGS_V2: u64 = 0x0fd0;
+
+/// Decide a cell's trapped access to a GICv2 distributor. `owned` are the
+/// interrupts the cell may program: its SPIs, and the PPIs of the
+/// accessing CPU (the distributor banks them per CPU). Beyond what
+/// [`distributor`] decides: SPI targets ([`Action::SetTargets`]), SGIs
+/// ([`Action::SendSgi`]; their pending state is the virtual interface's,
+/// so `GICD_[CS]PENDSGIR` do nothing), and group changes are ignored (the
+/// hypervisor takes group-0 interrupts, which is every interrupt unless
+/// something changed it).
+pub fn distributor_v2(owned: &IrqSet, access: &Access) -> Action {
+    let off = access.offset;
+    match off {
+        GICD_IGROUPR..GICD_ISENABLER if access.write => Action::Constant(0),
+        GICD_ITARGETSR..GICD_ITARGETSR_SPI if !access.write && access.size != 8 => Action::Read {
+            offset: off & !3,
+            mask: u32::MAX,
+        },
+        GICD_ITARGETSR_SPI..GICD_ITARGETSR_END if access.size != 8 => {
+            match field_register(owned, access, GICD_ITARGETSR, 8) {
+                Action::Modify {
+                    offset,
+                    mask,
+                    value,
+                } => Action::SetTargets {
+                    offset,
+                    mask,
+                    value,
+                },
+                other => other,
+            }
+        }
+        GICD_SGIR if access.write && access.size == 4 => Action::SendSgi(access.value as u32),
+        GICD_CPENDSGIR..GICD_SPENDSGIR_END => Action::Constant(0),
+        ID_REGS_V2..GICD_SIZE_V2 if access.size == 4 && !access.write => Action::Read {
+            offset: off,
+            mask: u32::MAX,
+        },
+        GICD_SIZE_V2.. | GICD_TYPER2 => Action::Constant(0),
+        _ => distributor(owned, access),
     }
 }
 
@@ -450,6 +512,93 @@ pub const fn list_register_intid(lr: u64) -> Option<u32> {
     }
 }
 
+/// `ICH_LR<n>_EL2` value injecting SGI `intid` from source CPU interface
+/// `source`: the form [`list_register`] gives, with the source (GICv2
+/// only; 0 on a GICv3) in the physical-ID field, bits 34:32, which a
+/// GICv3 ignores without the HW bit. This is the list register form the
+/// rest of the hypervisor works with; [`lr_to_v2`] and [`lr_from_v2`]
+/// translate it for a GICv2.
+pub const fn sgi_list_register(intid: u32, source: u32) -> u64 {
+    list_register(intid, 0, false) | ((source & 7) as u64) << 32
+}
+
+/// The source CPU interface of a virtual SGI in a list register value
+/// (0 for anything else).
+pub const fn list_register_source(lr: u64) -> u32 {
+    if lr >> 61 & 1 == 0 {
+        (lr >> 32) as u32 & 7
+    } else {
+        0
+    }
+}
+
+/// A GICv2 `GICH_LR<n>` from the list register form of [`list_register`]:
+/// vINTID 9:0, pINTID 19:10 with HW (31) or the SGI's source CPU in
+/// 12:10, priority 27:23 (the top five bits), state 29:28. Group 0
+/// (bit 30 clear): a GICv2 guest enables it as its first group, and it is
+/// signalled as an IRQ unless the guest asks for FIQs.
+pub const fn lr_to_v2(lr: u64) -> u32 {
+    let hw = lr >> 61 & 1;
+    let physical = if hw == 1 {
+        (lr >> 32) & 0x3ff
+    } else {
+        (lr >> 32) & 7
+    };
+    let priority = (lr >> 48) & 0xff;
+    ((lr & 0x3ff) | physical << 10 | (priority >> 3) << 23 | (lr >> 62 & 3) << 28 | hw << 31) as u32
+}
+
+/// The list register form of a GICv2 `GICH_LR<n>` (see [`lr_to_v2`]).
+pub const fn lr_from_v2(v2: u32) -> u64 {
+    let v2 = v2 as u64;
+    let hw = v2 >> 31 & 1;
+    let physical = if hw == 1 {
+        (v2 >> 10) & 0x3ff
+    } else {
+        (v2 >> 10) & 7
+    };
+    (v2 & 0x3ff)
+        | physical << 32
+        | ((v2 >> 23) & 0x1f) << 51
+        | 1 << 60
+        | hw << 61
+        | (v2 >> 28 & 3) << 62
+}
+
+/// `GICD_SGIR` (GICv2) as written by a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SgirRequest {
+    /// The SGI number (0..15).
+    pub intid: u32,
+    /// TargetListFilter: 0 the listed interfaces, 1 all but the sender,
+    /// 2 the sender only (3 is reserved: nobody).
+    pub filter: u32,
+    /// CPUTargetList: bit n = CPU interface n.
+    pub targets: u8,
+}
+
+impl SgirRequest {
+    /// Decode a written `GICD_SGIR` value.
+    pub const fn decode(value: u32) -> Self {
+        Self {
+            intid: value & 0xf,
+            filter: (value >> 24) & 3,
+            targets: (value >> 16) as u8,
+        }
+    }
+
+    /// Whether CPU interface `interface` is a target for a sender at
+    /// interface `sender`.
+    pub fn targets_interface(&self, interface: u32, sender: u32) -> bool {
+        match self.filter {
+            0 => interface < 8 && self.targets & (1 << interface) != 0,
+            1 => interface != sender,
+            2 => interface == sender,
+            _ => false,
+        }
+    }
+}
+
 /// The EL1-visible state of a GIC CPU interface that Linux programs:
 /// what moves from the physical `ICC_*` registers into `ICH_VMCR_EL2`
 /// when a running root CPU comes under the hypervisor, and back when it
@@ -520,6 +669,29 @@ impl CpuInterface {
     }
 }
 
+/// A GICv2 CPU interface's state that Linux programs (`GICC_CTLR`,
+/// `GICC_PMR`, `GICC_BPR`) as `GICH_VMCR`, for a root CPU coming under
+/// the hypervisor. `GICC_CTLR` bits 4:0 (group enables, AckCtl, FIQEn,
+/// CBPR; without security extensions) and 9 (EOImode) have the same place
+/// in `GICH_VMCR`; with security extensions Linux runs non-secure and
+/// uses bit 0 (its group) and 9 (EOImode) alone, which become the virtual
+/// interface's first group (the one list registers inject) and EOImode.
+/// The priority mask keeps its top five bits (VMPriMask 31:27), the
+/// binary point goes to VMBP (23:21).
+pub const fn gich_vmcr(ctlr: u32, pmr: u32, bpr: u32) -> u32 {
+    (ctlr & 0x1f) | (ctlr & 1 << 9) | (bpr & 7) << 21 | ((pmr & 0xff) >> 3) << 27
+}
+
+/// `GICC_CTLR`, `GICC_PMR` and `GICC_BPR` from `GICH_VMCR` (see
+/// [`gich_vmcr`]), when the root CPU's interface goes back to Linux.
+pub const fn gicc_from_vmcr(vmcr: u32) -> (u32, u32, u32) {
+    (
+        (vmcr & 0x1f) | (vmcr & 1 << 9),
+        (vmcr >> 27) << 3,
+        (vmcr >> 21) & 7,
+    )
+}
+
 /// What becomes of a virtual interrupt a CPU holds (in a list register
 /// or queued) when it gives up its virtual interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -579,33 +751,58 @@ pub fn hand_back_queued(intid: u32, keep: bool) -> Handover {
     hand_back(lr, keep)
 }
 
+/// Source CPU interfaces a GICv2 SGI can name (GICv3 SGIs use source 0).
+pub const SGI_SOURCES: usize = 8;
+
+/// Bits of the pending queue: one per interrupt ID, and for SGIs one per
+/// (source CPU interface, SGI), so that the same SGI from two sources is
+/// delivered twice, as the GICv2 architecture delivers it.
+const QUEUE_BITS: usize = MAX_IRQS + SGI_SOURCES * 16;
+
 /// Virtual interrupts waiting for a free list register.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pending {
-    bits: [u64; MAX_IRQS / 64],
+    bits: [u64; QUEUE_BITS / 64],
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Pending {
     /// Nothing pending.
     pub const fn new() -> Self {
         Self {
-            bits: [0; MAX_IRQS / 64],
+            bits: [0; QUEUE_BITS / 64],
         }
     }
 
-    /// Mark `irq` pending (again: it is pending once).
-    pub fn set(&mut self, irq: u32) {
-        if let Some(w) = self.bits.get_mut(irq as usize / 64) {
-            *w |= 1 << (irq % 64);
+    /// Mark `irq` pending (again: it is pending once); for an SGI,
+    /// `source` is the sending CPU interface (GICv2; 0 on GICv3).
+    pub fn set(&mut self, irq: u32, source: u32) {
+        let key = match irq {
+            0..16 if (source as usize) < SGI_SOURCES => MAX_IRQS as u32 + source * 16 + irq,
+            0..16 => return,
+            _ => irq,
+        };
+        if let Some(w) = self.bits.get_mut(key as usize / 64) {
+            *w |= 1 << (key % 64);
         }
     }
 
-    /// Take the lowest pending interrupt.
-    pub fn take(&mut self) -> Option<u32> {
+    /// Take the lowest pending interrupt (PPIs and SPIs before SGIs):
+    /// its ID and, for an SGI, its source.
+    pub fn take(&mut self) -> Option<(u32, u32)> {
         let (i, w) = self.bits.iter_mut().enumerate().find(|(_, w)| **w != 0)?;
         let bit = w.trailing_zeros();
         *w &= !(1 << bit);
-        Some(i as u32 * 64 + bit)
+        let key = i as u32 * 64 + bit;
+        Some(match key.checked_sub(MAX_IRQS as u32) {
+            Some(sgi) => (sgi % 16, sgi / 16),
+            None => (key, 0),
+        })
     }
 
     /// Whether nothing is pending.
@@ -974,16 +1171,153 @@ mod tests {
     }
 
     #[test]
+    fn gicv2_list_registers() {
+        // A hardware PPI: vINTID 27, pINTID 27, priority 0xa0 >> 3, pending.
+        let lr = list_register(27, 0xa0, true);
+        let v2 = lr_to_v2(lr);
+        assert_eq!(v2, 27 | 27 << 10 | 0x14 << 23 | 1 << 28 | 1 << 31);
+        assert_eq!(lr_from_v2(v2), lr);
+        // An SGI keeps its source CPU in bits 12:10, without HW.
+        let sgi = sgi_list_register(3, 2);
+        assert_eq!(lr_to_v2(sgi), 3 | 2 << 10 | 1 << 28);
+        assert_eq!(lr_from_v2(lr_to_v2(sgi)), sgi);
+        assert_eq!(list_register_source(sgi), 2);
+        assert_eq!(list_register_source(lr), 0);
+        assert_eq!(list_register_intid(sgi), Some(3));
+        // Active (29) and pending+active (29:28) come back as such.
+        assert_eq!(lr_from_v2(2 << 28 | 40 | 40 << 10 | 1 << 31) >> 62, 2);
+        assert_eq!(lr_from_v2(3 << 28 | 5) >> 62, 3);
+        assert_eq!(list_register_intid(lr_from_v2(0)), None);
+        // A GICv3 SGI (source 0) is the plain form.
+        assert_eq!(sgi_list_register(5, 0), list_register(5, 0, false));
+        // Hand-back reads the SGI, whatever its source.
+        assert_eq!(hand_back(lr_from_v2(lr_to_v2(sgi)), true), Handover::Sgi(3));
+    }
+
+    #[test]
+    fn gicv2_cpu_interface_moves_through_vmcr() {
+        // Linux on QEMU's GICv2 (no security extensions): group 0 on,
+        // EOImode 1, PMR 0xf0, BPR 0.
+        let vmcr = gich_vmcr(1 | 1 << 9, 0xf0, 0);
+        assert_eq!(vmcr, 1 | 1 << 9 | 0x1e << 27);
+        assert_eq!(gicc_from_vmcr(vmcr), (1 | 1 << 9, 0xf0, 0));
+        // Bypass-disable bits (5, 6) are not the virtual interface's; the
+        // binary point is.
+        assert_eq!(gich_vmcr(0x61, 0xff, 2), 1 | 2 << 21 | 0x1f << 27);
+        assert_eq!(gicc_from_vmcr(2 << 21).2, 2);
+    }
+
+    #[test]
+    fn gicv2_sgir() {
+        let list = SgirRequest::decode(0b0110 << 16 | 7);
+        assert_eq!(list.intid, 7);
+        assert!(list.targets_interface(1, 0) && list.targets_interface(2, 0));
+        assert!(!list.targets_interface(0, 0) && !list.targets_interface(3, 0));
+        assert!(!list.targets_interface(9, 0));
+        let others = SgirRequest::decode(1 << 24 | 0xff << 16 | 2);
+        assert!(others.targets_interface(0, 1) && !others.targets_interface(1, 1));
+        let own = SgirRequest::decode(2 << 24 | 1);
+        assert!(own.targets_interface(3, 3) && !own.targets_interface(0, 3));
+        assert!(!SgirRequest::decode(3 << 24 | 0xff << 16).targets_interface(0, 1));
+    }
+
+    #[test]
+    fn gicv2_distributor() {
+        let mut owned = spi_144();
+        for ppi in cell_private_irqs(25).iter() {
+            owned.insert(ppi);
+        }
+        // SPI 144's target byte (ITARGETSR36, byte 0), also as a byte.
+        assert_eq!(
+            distributor_v2(&owned, &write(0x890, 4, 0x0101_0102)),
+            Action::SetTargets {
+                offset: 0x890,
+                mask: 0xff,
+                value: 0x02
+            }
+        );
+        assert_eq!(
+            distributor_v2(&owned, &write(0x891, 1, 0x01)),
+            Action::SetTargets {
+                offset: 0x890,
+                mask: 0,
+                value: 0
+            }
+        );
+        // SGI/PPI targets: this CPU's interface, read-only.
+        assert_eq!(
+            distributor_v2(&owned, &read(0x81b, 1)),
+            Action::Read {
+                offset: 0x818,
+                mask: u32::MAX
+            }
+        );
+        assert_eq!(
+            distributor_v2(&owned, &write(0x800, 4, 0xff)),
+            Action::Constant(0)
+        );
+        // SGIs, and their pending state.
+        assert_eq!(
+            distributor_v2(&owned, &write(0xf00, 4, 0x2_0001)),
+            Action::SendSgi(0x2_0001)
+        );
+        assert_eq!(
+            distributor_v2(&owned, &write(0xf20, 4, 0xff)),
+            Action::Constant(0)
+        );
+        // Banked PPI enables: the timer, not the maintenance interrupt.
+        assert_eq!(
+            distributor_v2(&owned, &write(0x100, 4, u64::from(u32::MAX))),
+            Action::Write {
+                offset: 0x100,
+                value: 0xfdff_0000
+            }
+        );
+        // Priorities of SPIs as on a GICv3; groups stay.
+        assert_eq!(
+            distributor_v2(&owned, &write(0x490, 1, 0xa0)),
+            Action::Modify {
+                offset: 0x490,
+                mask: 0xff,
+                value: 0xa0
+            }
+        );
+        assert_eq!(
+            distributor_v2(&owned, &write(0x84, 4, 0xffff_ffff)),
+            Action::Constant(0)
+        );
+        assert_eq!(
+            distributor_v2(&owned, &read(0xfe8, 4)),
+            Action::Read {
+                offset: 0xfe8,
+                mask: u32::MAX
+            }
+        );
+        assert_eq!(
+            distributor_v2(&owned, &read(0x1000, 4)),
+            Action::Constant(0)
+        );
+    }
+
+    #[test]
     fn pending_queue() {
         let mut p = Pending::new();
         assert!(p.is_empty());
-        p.set(144);
-        p.set(27);
-        p.set(27);
-        assert_eq!(p.take(), Some(27));
-        assert_eq!(p.take(), Some(144));
+        p.set(144, 0);
+        p.set(27, 0);
+        p.set(27, 0);
+        assert_eq!(p.take(), Some((27, 0)));
+        assert_eq!(p.take(), Some((144, 0)));
         assert_eq!(p.take(), None);
-        p.set(2000);
+        p.set(2000, 0);
+        p.set(3, 8);
         assert!(p.is_empty(), "out of range is ignored");
+        // The same SGI from two sources stays two interrupts.
+        p.set(3, 1);
+        p.set(3, 2);
+        p.set(3, 2);
+        assert_eq!(p.take(), Some((3, 1)));
+        assert_eq!(p.take(), Some((3, 2)));
+        assert_eq!(p.take(), None);
     }
 }

@@ -7,7 +7,7 @@
 
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
 cd /
-step "jailhouse enable" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable" jailhouse enable $ROOT_CELL
 before=$(cat /sys/devices/jailhouse/mem_pool_used)
 failures=0
 i=1

@@ -8,7 +8,7 @@
 
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
 cd /
-step "jailhouse enable" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable" jailhouse enable $ROOT_CELL
 baseline=$(cat /sys/devices/jailhouse/mem_pool_used)
 step "jailhouse cell create" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
 jailhouse cell list
@@ -27,7 +27,7 @@ step "jailhouse disable" jailhouse disable
 
 # Reboot with the hypervisor enabled and a cell created: the driver's
 # reboot notifier destroys the cell and disables the hypervisor first.
-step "jailhouse enable again" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable again" jailhouse enable $ROOT_CELL
 step "jailhouse cell create again" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
 say "rebooting"
 reboot -f

@@ -10,7 +10,7 @@
 
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
 cd /
-step "jailhouse enable" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable" jailhouse enable $ROOT_CELL
 step "jailhouse cell create" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
 step "load gic-demo" jailhouse cell load inmate-demo /usr/share/jailhouse/inmates/gic-demo.bin
 jailhouse cell start inmate-demo

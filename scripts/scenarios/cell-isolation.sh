@@ -17,7 +17,7 @@ workload() {
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
 cd /
 reference=$(cat /bin/busybox /lib/modules/*/extra/jailhouse.ko | md5sum)
-step "jailhouse enable" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable" jailhouse enable $ROOT_CELL
 step "jailhouse cell create" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-inmate-demo.cell
 step "load isolation-probe" jailhouse cell load 1 /usr/share/jailhouse/inmates/isolation-probe.bin
 workload > /tmp/distinct &

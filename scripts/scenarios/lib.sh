@@ -24,3 +24,11 @@ step() {
 # Quiet the kernel console down to warnings and errors so that kernel
 # messages rarely interleave with scenario lines.
 dmesg -n 4
+
+# The root cell config for the machine's GIC: scenarios run unchanged on
+# QEMU's gic-version=3 (the default) and gic-version=2 (make GIC=2).
+if grep -qs gic-v3 /proc/device-tree/intc@*/compatible; then
+	ROOT_CELL=/usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+else
+	ROOT_CELL=/usr/share/jailhouse/cells/qemu-arm64-gicv2-demo.cell
+fi

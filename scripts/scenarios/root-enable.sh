@@ -6,7 +6,7 @@
 # hypervisor), disable, repeated enable/disable, EBUSY on a second enable.
 . /scenario-lib.sh
 
-CELL=/usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+CELL=$ROOT_CELL
 SYSFS=/sys/devices/jailhouse
 
 # A workload whose result must not depend on the hypervisor.

@@ -226,7 +226,7 @@ SCENARIOS ?= root-smoke root-enable root-isolation root-gic demo cell-demo cell-
 	freertos
 # The scenarios `make test` also runs on gic-version=2 (the RPi4's GIC);
 # scenarios pick the root config for the machine's GIC (lib.sh).
-GICV2_SCENARIOS ?= root-enable cell-demo cell-gic cell-cycle root-ipi
+GICV2_SCENARIOS ?= root-enable cell-demo cell-gic cell-cycle root-ipi freertos
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).

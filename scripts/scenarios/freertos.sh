@@ -27,7 +27,7 @@ status_word() {
 
 cd /lib/modules/$(uname -r)/extra && step "insmod jailhouse.ko" insmod jailhouse.ko
 cd /
-step "jailhouse enable" jailhouse enable /usr/share/jailhouse/cells/qemu-arm64-openeuler-demo.cell
+step "jailhouse enable" jailhouse enable $ROOT_CELL
 baseline=$(cat /sys/devices/jailhouse/mem_pool_used)
 step "jailhouse cell create" jailhouse cell create /usr/share/jailhouse/cells/qemu-arm64-freertos-demo.cell
 step "jailhouse cell load" jailhouse cell load 1 /usr/share/jailhouse/inmates/FreeRTOS.bin -a 0x0

@@ -297,7 +297,7 @@ fn park_cpu(pc: &PerCpu) {
     // it stored POWER_ON), or we see it running and kick it.
     pc.request.store(REQ_PARK, Ordering::SeqCst);
     if pc.power.load(Ordering::SeqCst) == POWER_ON {
-        irqchip_kick(pc);
+        irqchip::kick(pc);
     }
     crate::arch::send_event();
     // Acquire pairs with the CPU's release store of REQ_NONE, after its
@@ -305,10 +305,6 @@ fn park_cpu(pc: &PerCpu) {
     while pc.request.load(Ordering::Acquire) != REQ_NONE {
         crate::arch::wait_for_event();
     }
-}
-
-fn irqchip_kick(pc: &PerCpu) {
-    irqchip::kick(pc);
 }
 
 /// Ask a running, non-passive cell to shut down (comm region protocol).

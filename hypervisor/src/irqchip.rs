@@ -512,14 +512,21 @@ fn apply_handover(pc: &PerCpu, handover: Handover) {
     }
 }
 
-/// Prepare this CPU's interfaces for its (new) non-root cell: physical
-/// interrupts to EL2 with EOI mode 1, the hypervisor's interrupts on, the
-/// cell's PPIs off and inactive, an empty virtual interface.
-pub fn enter_cell(pc: &PerCpu) {
+/// An empty virtual interface (whatever it held handed back) and the
+/// physical interface as the hypervisor runs it; the GIC in use.
+fn fresh_interfaces(pc: &PerCpu) -> Chip {
     let chip = chip();
     release_virtual_interface(pc, false);
     chip.reset_virtual_interface();
     chip.own_physical_interface();
+    chip
+}
+
+/// Prepare this CPU's interfaces for its (new) non-root cell: physical
+/// interrupts to EL2 with EOI mode 1, the hypervisor's interrupts on, the
+/// cell's PPIs off and inactive, an empty virtual interface.
+pub fn enter_cell(pc: &PerCpu) {
+    let chip = fresh_interfaces(pc);
     let private = private_mask();
     gicr_write(pc, GICR_ICENABLER0, private);
     gicr_write(pc, GICR_ICACTIVER0, private);
@@ -550,10 +557,7 @@ fn clear_pending_sgis(pc: &PerCpu, sgis: u32) {
 /// CPU_ON): an empty virtual interface, which Linux programs as it
 /// brings the CPU up.
 pub fn enter_root(pc: &PerCpu) {
-    let chip = chip();
-    release_virtual_interface(pc, false);
-    chip.reset_virtual_interface();
-    chip.own_physical_interface();
+    let chip = fresh_interfaces(pc);
     // SGIs left pending from before the CPU went off are stale.
     clear_pending_sgis(pc, 0xffff & !(1 << SGI_EVENT));
     gicr_write(pc, GICR_ISENABLER0, 0xffff | own_private_mask());

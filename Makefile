@@ -106,7 +106,7 @@ RUST_SOURCES := $(shell find $(SRCDIR)/Cargo.toml $(SRCDIR)/Cargo.lock $(SRCDIR)
 	-name target -prune -o -type f \( -name '*.rs' -o -name '*.toml' -o -name '*.ld' \
 	-o -name Cargo.lock \) -print 2>/dev/null)
 
-INMATES := uart-demo gic-demo isolation-probe
+INMATES := uart-demo gic-demo isolation-probe exit-bench
 
 # --------------------------------------------------------------- build --
 FIRMWARE := $(O)/hypervisor/jailhouse.bin
@@ -275,8 +275,8 @@ $(HOST_CLI): $(RUST_SOURCES)
 RPI4_ROOTS := rpi4 rpi4-1g rpi4-2g rpi4-4g rpi4-8g
 RPI4_CELLS := rpi4-inmate-demo rpi4-freertos-demo
 CONFIG_SETS := \
-	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo \
-	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo \
+	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo:qemu-arm64-quiet-demo \
+	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo:qemu-arm64-quiet-demo \
 	qemu-arm64-gicv2-demo:qemu-arm64-inmate-demo \
 	$(foreach root,$(RPI4_ROOTS),$(root):$(subst $(space),:,$(RPI4_CELLS)))
 
@@ -439,6 +439,29 @@ demo: setup
 		--expect $(SRCDIR)/scripts/scenarios/$(DEMO_SCENARIO).expect \
 		--log $(O)/demo-serial.log $(HARNESS_OPTS)
 	@echo "demo serial log: $(O)/demo-serial.log"
+
+# ----------------------------------------------------------- benchmarks --
+# `make bench`: release artefacts, every measurement under QEMU -icount
+# (scripts/bench/bench.sh in the guest, the bare-metal gic-demo beside it),
+# twice, and the table in $(BENCH_OUT)/bench.md and bench.json.
+# BENCH_ARGS are kernel command-line words for bench.sh (its length).
+BENCH_OUT ?= $(O)/bench
+BENCH_ARGS ?= jhbench.ticks=250 jhbench.rounds=1000 jhbench.cycles=10
+BENCH_TIMEOUT ?= 900
+VCOUNT := $(O)/bench/vcount
+$(VCOUNT): $(SRCDIR)/scripts/bench/vcount.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+bench-run: staging $(DEVTOOLS) $(VCOUNT)
+	$(Q)$(SRCDIR)/scripts/mkinitramfs.sh $(BENCH_OUT)/bench.cpio.gz $(STAGING) $(BUSYBOX) \
+		$(SRCDIR)/scripts/bench/bench.sh $(VCOUNT)
+	$(Q)for run in 1 2; do \
+		$(DEVTOOLS) run-scenario --quiet --kernel $(KERNEL_IMAGE) \
+			--initrd $(BENCH_OUT)/bench.cpio.gz --expect $(SRCDIR)/scripts/bench/bench.expect \
+			--log $(BENCH_OUT)/bench-$$run.log --gic 3 --icount 4 --timeout $(BENCH_TIMEOUT) \
+			$(foreach w,$(BENCH_ARGS),--append $(w)) || exit 1; \
+	done
 
 clean:
 	$(Q)rm -rf $(O)

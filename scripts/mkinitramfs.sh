@@ -3,18 +3,20 @@
 #
 # Build the initramfs of a QEMU test run.
 #
-#   mkinitramfs.sh OUT.cpio.gz STAGING BUSYBOX SCENARIO
+#   mkinitramfs.sh OUT.cpio.gz STAGING BUSYBOX SCENARIO [TOOL...]
 #
 # STAGING is a `make install DESTDIR=...` tree (module, firmware, CLI,
 # cells, inmates); BUSYBOX a static arm64 busybox; SCENARIO a shell script
-# that /init runs after mounting the usual file systems. The machine powers
-# off when the scenario ends.
+# that /init runs after mounting the usual file systems. Each TOOL (a
+# static arm64 program, e.g. the benchmarks' vcount) lands in /usr/bin.
+# The machine powers off when the scenario ends.
 
 set -euo pipefail
 
-[ $# -eq 4 ] || { echo "usage: $0 OUT.cpio.gz STAGING BUSYBOX SCENARIO" >&2; exit 2; }
+[ $# -ge 4 ] || { echo "usage: $0 OUT.cpio.gz STAGING BUSYBOX SCENARIO [TOOL...]" >&2; exit 2; }
 out=$1 staging=$2 busybox=$3 scenario=$4
-for f in "$staging" "$busybox" "$scenario"; do
+shift 4
+for f in "$staging" "$busybox" "$scenario" "$@"; do
 	[ -e "$f" ] || { echo "mkinitramfs: missing $f" >&2; exit 1; }
 done
 
@@ -25,6 +27,10 @@ cp -a "$staging/." "$root/"
 mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,root,etc}
 cp "$busybox" "$root/bin/busybox"
 chmod 755 "$root/bin/busybox"
+mkdir -p "$root/usr/bin"
+for tool in "$@"; do
+	install -m 755 "$tool" "$root/usr/bin/"
+done
 cp "$scenario" "$root/scenario.sh"
 chmod 755 "$root/scenario.sh"
 # Helpers every scenario may use.

@@ -318,6 +318,97 @@ pub(crate) mod icc {
         // so the handler's accesses complete in program order before it.
         unsafe { asm!("msr icc_eoir1_el1, {}", in(reg) value, options(nostack, preserves_flags)) };
     }
+
+    /// Write ICC_SGI1R_EL1: generate the group 1 SGI `value` encodes, then
+    /// `isb`.
+    pub(crate) fn write_sgi1r(value: u64) {
+        // SAFETY: raises an SGI; the hypervisor delivers it only to CPUs
+        // of this cell. Not `nomem`: the handler may run right after.
+        unsafe {
+            asm!("msr icc_sgi1r_el1, {}", "isb", in(reg) value, options(nostack, preserves_flags))
+        };
+    }
+}
+
+/// The PMU registers `crate::pmu` uses.
+pub(crate) mod pmu {
+    use core::arch::asm;
+
+    sysreg_read!(
+        /// ID_AA64DFR0_EL1: PMUVer in bits 11:8.
+        read_id_aa64dfr0,
+        "id_aa64dfr0_el1"
+    );
+    sysreg_read!(
+        /// PMCR_EL0: N in bits 15:11.
+        read_pmcr,
+        "pmcr_el0"
+    );
+    sysreg_read!(
+        /// PMCEID0_EL0: which common events 0-31 are counted.
+        read_pmceid0,
+        "pmceid0_el0"
+    );
+
+    /// Program event counter 0 with `evtyper`, zero it, write `pmcr` and
+    /// enable the counter, then `isb`.
+    pub(crate) fn program_counter0(evtyper: u64, pmcr: u64) {
+        // SAFETY: configures counter 0 of this CPU's PMU, which the cell
+        // owns with the CPU; no memory is touched. Disabled while it is
+        // reprogrammed, enabled last.
+        unsafe {
+            asm!(
+                "msr pmcntenclr_el0, {bit}",
+                "msr pmevtyper0_el0, {evtyper}",
+                "msr pmevcntr0_el0, xzr",
+                "msr pmcr_el0, {pmcr}",
+                "msr pmcntenset_el0, {bit}",
+                "isb",
+                bit = in(reg) 1u64,
+                evtyper = in(reg) evtyper,
+                pmcr = in(reg) pmcr,
+                options(nomem, nostack, preserves_flags)
+            )
+        };
+    }
+
+    /// Event counter 0, read after an `isb` so that earlier instructions
+    /// are counted.
+    pub(crate) fn read_counter0() -> u64 {
+        let value: u64;
+        // SAFETY: reading a counter has no side effects.
+        unsafe {
+            asm!("isb", "mrs {}, pmevcntr0_el0", out(reg) value, options(nomem, nostack, preserves_flags))
+        };
+        value
+    }
+}
+
+/// `smc #0` with `x0` = function ID, `x1`-`x3` = arguments; the result in
+/// `x0` (SMC Calling Convention, as PSCI uses it).
+///
+/// # Safety
+/// The call must be one this cell may make; calls that pass addresses
+/// need them to be valid for what the call does with them.
+pub(crate) unsafe fn smc(function: u64, arg1: u64, arg2: u64, arg3: u64) -> u64 {
+    let result: u64;
+    // SAFETY: forwarded from the caller. SMCCC lets the callee clobber
+    // x0-x17; they are declared so.
+    unsafe {
+        asm!(
+            "smc #0",
+            inout("x0") function => result,
+            inout("x1") arg1 => _,
+            inout("x2") arg2 => _,
+            inout("x3") arg3 => _,
+            out("x4") _, out("x5") _, out("x6") _, out("x7") _,
+            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
+            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+            out("x16") _, out("x17") _,
+            options(nostack)
+        )
+    };
+    result
 }
 
 /// `hvc #0x4a48` with `x0` = code, `x1`/`x2` = arguments; result in `x0`.

@@ -269,14 +269,33 @@ pub const fn with_byte(word: u32, shift: u32, value: u8) -> u32 {
     (word & !(0xff << shift)) | ((value as u32) << shift)
 }
 
+/// GICD_SGIR (GICv2): software-generated interrupt register.
+pub const GICD_SGIR: usize = 0xf00;
+
+/// ICC_SGI1R_EL1 value that sends SGI `intid` to the CPU with `mpidr`
+/// alone (GICv3; Aff0 < 16, so the range selector stays 0).
+pub const fn sgi1r_to(mpidr: u64, intid: u32) -> u64 {
+    let aff0 = mpidr & 0xff;
+    let aff1 = (mpidr >> 8) & 0xff;
+    let aff2 = (mpidr >> 16) & 0xff;
+    let aff3 = (mpidr >> 32) & 0xff;
+    (aff3 << 48) | (aff2 << 32) | (((intid & 0xf) as u64) << 24) | (aff1 << 16) | (1 << (aff0 & 0xf))
+}
+
+/// GICD_SGIR value that sends SGI `intid` to the requesting CPU
+/// (TargetListFilter 0b10, GICv2).
+pub const fn sgir_to_self(intid: u32) -> u32 {
+    (0b10 << 24) | (intid & 0xf)
+}
+
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod hw {
     use core::sync::atomic::{AtomicPtr, AtomicU8, AtomicUsize, Ordering};
 
     use super::{
-        with_byte, Gic, GicError, FIRST_SPECIAL_INTID, GICC_CTLR, GICC_CTLR_ENABLE, GICC_EOIR,
-        GICC_IAR, GICC_PMR, GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP,
-        IRQ_PRIORITY, PRIORITY_MASK,
+        sgi1r_to, sgir_to_self, with_byte, Gic, GicError, FIRST_SPECIAL_INTID, GICC_CTLR,
+        GICC_CTLR_ENABLE, GICC_EOIR, GICC_IAR, GICC_PMR, GICD_SGIR, GICR_WAKER,
+        GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP, IRQ_PRIORITY, PRIORITY_MASK,
     };
     use crate::arch::{self, icc};
     use crate::comm::comm_region;
@@ -391,6 +410,17 @@ mod hw {
         Ok(())
     }
 
+    /// Send SGI `intid` (0-15) to this CPU.
+    pub fn send_sgi_to_self(intid: u32) -> Result<(), GicError> {
+        match current().ok_or(GicError::NotInitialized)? {
+            Gic::V3 { .. } => icc::write_sgi1r(sgi1r_to(arch::read_mpidr(), intid)),
+            // SAFETY: the distributor, mapped by startup; an SGI to this
+            // CPU changes no other CPU's state.
+            Gic::V2 { gicd, .. } => unsafe { arch::mmio_write32(gicd + GICD_SGIR, sgir_to_self(intid)) },
+        }
+        Ok(())
+    }
+
     /// Register the function the IRQ path calls with each interrupt ID.
     pub fn set_irq_handler(handler: fn(u32)) {
         HANDLER.store(handler as *mut (), Ordering::Release);
@@ -449,7 +479,21 @@ mod hw {
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub(crate) use hw::handle_irq;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
-pub use hw::{current, init, irq_enable, set_irq_handler};
+pub use hw::{current, init, irq_enable, send_sgi_to_self, set_irq_handler};
+
+#[cfg(test)]
+mod sgi_tests {
+    use super::*;
+
+    #[test]
+    fn sgi_encodings() {
+        // CPU 1 of QEMU virt (MPIDR Aff0 = 1), SGI 1.
+        assert_eq!(sgi1r_to(0x8000_0001, 1), 0x0100_0002);
+        // Aff3.Aff2.Aff1.Aff0 = 4.3.2.5, SGI 15.
+        assert_eq!(sgi1r_to(0x04_8003_0205, 15), 0x0004_0003_0f02_0020);
+        assert_eq!(sgir_to_self(1), 0x0200_0001);
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,8 @@ pub mod exception;
 pub mod gic;
 pub mod hypercall;
 pub mod mmu;
+pub mod pmu;
+pub mod psci;
 pub mod timer;
 
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]

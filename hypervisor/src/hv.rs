@@ -136,6 +136,10 @@ pub(crate) struct PerCpu {
     pub mpidr: u64,
     /// Physical address of this CPU's GICv3 redistributor.
     pub gicr_pa: u64,
+    /// EL2 address of the priority registers of this CPU's SGIs and PPIs
+    /// (`GICR_IPRIORITYR0`, or the banked `GICD_IPRIORITYR0` of a GICv2),
+    /// kept for the interrupt injection path.
+    pub private_priority_va: u64,
     /// GICv2: this CPU's interface as a target mask (one bit, the banked
     /// `GICD_ITARGETSR0` byte); its number is also the source of the
     /// SGIs it sends.
@@ -895,11 +899,16 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
 }
 
 /// An interrupt taken to EL2 (any cell's CPU, the root's included).
-pub fn irq(frame: &mut Frame) -> ExitAction {
-    let pc = this_cpu();
-    if irqchip::handle_irqs(pc) {
-        check_requests(frame, pc);
-    }
+/// Returns whether the management event arrived: then the exit path saves
+/// the rest of the frame and calls [`irq_event`].
+pub fn irq() -> bool {
+    irqchip::handle_irq(this_cpu())
+}
+
+/// The second half of an interrupt exit that brought the management
+/// event: act on the root's request.
+pub fn irq_event(frame: &mut Frame) -> ExitAction {
+    check_requests(frame, this_cpu());
     ExitAction::RESUME
 }
 

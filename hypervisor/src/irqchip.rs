@@ -4,7 +4,7 @@
 //! interrupt delivery to the CPUs of every cell, the root included.
 //!
 //! Every CPU runs its cell with `HCR_EL2.IMO`/`FMO` set:
-//! each physical interrupt it receives is taken here ([`handle_irqs`]).
+//! each physical interrupt it receives is taken here ([`handle_irq`]).
 //! The hypervisor's own ([`SGI_EVENT`], the maintenance interrupt) are
 //! handled; an interrupt the cell owns (its PPIs, its SPIs) is
 //! priority-dropped and injected into a list register with the HW bit,
@@ -183,6 +183,7 @@ impl Chip {
         }
     }
 
+    #[inline]
     fn write_lr(self, n: usize, lr: u64) {
         match self {
             // Without HW, bits 40:32 are RES0 on a GICv3: no SGI source.
@@ -351,6 +352,7 @@ pub fn init_cpu(pc: &mut PerCpu) -> Result<(), Errno> {
         }
         pc.gicv2_target = own;
         pc.list_registers = chip().list_registers().min(64);
+        pc.private_priority_va = gicd_va(GICD_IPRIORITYR);
         return Ok(());
     }
     let gicr = GICR_PA.load(Ordering::Relaxed);
@@ -363,6 +365,7 @@ pub fn init_cpu(pc: &mut PerCpu) -> Result<(), Errno> {
         if typer >> 32 == want {
             pc.gicr_pa = pa;
             pc.list_registers = gic::list_registers().min(16);
+            pc.private_priority_va = window_va(pa) + GICR_IPRIORITYR;
             return Ok(());
         }
         if typer & vgic::GICR_TYPER_LAST != 0 {
@@ -736,7 +739,7 @@ fn owned(pc: &PerCpu, intid: u32) -> bool {
 fn priority(pc: &PerCpu, intid: u32) -> u8 {
     let (va, n) = match intid {
         0..=15 => return 0,
-        16..=31 => (gicr_va(pc, GICR_IPRIORITYR), intid),
+        16..=31 => (pc.private_priority_va, intid),
         _ => (gicd_va(GICD_IPRIORITYR), intid),
     };
     let reg = va + u64::from(n & !3);
@@ -750,12 +753,36 @@ fn priority(pc: &PerCpu, intid: u32) -> u8 {
 /// physical interrupts), or queue it until a list register frees up. An
 /// SGI carries the CPU interface that sent it (`source`, GICv2; 0 on a
 /// GICv3).
+#[inline]
 fn inject(pc: &PerCpu, intid: u32, source: u32) {
     if !place(pc, intid, source) {
-        let chip = chip();
-        pc.pending().set(intid, source);
-        chip.write_hcr(chip.read_hcr() | ICH_HCR_UIE);
+        queue(pc, intid, source);
     }
+}
+
+/// Keep `intid` (from `source`) until a list register frees up: the
+/// underflow maintenance interrupt calls [`refill`].
+#[cold]
+#[inline(never)]
+fn queue(pc: &PerCpu, intid: u32, source: u32) {
+    let chip = chip();
+    pc.pending().set(intid, source);
+    chip.write_hcr(chip.read_hcr() | ICH_HCR_UIE);
+}
+
+/// Inject PPI or SPI `intid`, backed by the physical interrupt (which
+/// stays active until the guest deactivates it, so no list register can
+/// hold it already): [`place`]'s case without SGIs, for the hot path.
+#[inline(always)]
+fn inject_hw(pc: &PerCpu, intid: u32) {
+    let chip = chip();
+    let empty = chip.empty_list_registers() & lr_mask(pc.list_registers);
+    if empty == 0 {
+        queue(pc, intid, 0);
+        return;
+    }
+    let lr = vgic::list_register(intid, priority(pc, intid), true);
+    chip.write_lr(empty.trailing_zeros() as usize, lr);
 }
 
 /// Put `intid` (from `source`) into a list register; false if none is
@@ -767,29 +794,47 @@ fn inject(pc: &PerCpu, intid: u32, source: u32) {
 /// lose it). The same SGI from another source is another interrupt.
 /// Hardware-backed interrupts cannot be in a list register twice: the
 /// physical one stays active until the guest deactivates it.
+#[inline]
 fn place(pc: &PerCpu, intid: u32, source: u32) -> bool {
     let chip = chip();
-    let lrs = pc.list_registers;
-    let empty = chip.empty_list_registers();
-    if intid < 16 {
-        for n in (0..lrs).filter(|n| empty & (1 << n) == 0) {
-            let lr = chip.read_lr(n);
-            if vgic::list_register_intid(lr) == Some(intid)
-                && lr >> 61 & 1 == 0
-                && vgic::list_register_source(lr) == source
-            {
-                chip.write_lr(n, lr | 1 << 62);
-                return true;
-            }
+    let empty = chip.empty_list_registers() & lr_mask(pc.list_registers);
+    if intid < 16 && merge_sgi(chip, empty, pc.list_registers, intid, source) {
+        return true;
+    }
+    if empty == 0 {
+        return false;
+    }
+    chip.write_lr(
+        empty.trailing_zeros() as usize,
+        list_register(pc, intid, source),
+    );
+    true
+}
+
+/// The bits of the `lrs` implemented list registers.
+const fn lr_mask(lrs: usize) -> u64 {
+    if lrs >= 64 {
+        u64::MAX
+    } else {
+        (1 << lrs) - 1
+    }
+}
+
+/// Make virtual SGI `intid` from `source` pending again in the list
+/// register that already holds it, if one does (see [`place`]).
+#[inline(never)]
+fn merge_sgi(chip: Chip, empty: u64, lrs: usize, intid: u32, source: u32) -> bool {
+    for n in (0..lrs).filter(|n| empty & (1 << n) == 0) {
+        let lr = chip.read_lr(n);
+        if vgic::list_register_intid(lr) == Some(intid)
+            && lr >> 61 & 1 == 0
+            && vgic::list_register_source(lr) == source
+        {
+            chip.write_lr(n, lr | 1 << 62);
+            return true;
         }
     }
-    match (0..lrs).find(|n| empty & (1 << n) != 0) {
-        Some(n) => {
-            chip.write_lr(n, list_register(pc, intid, source));
-            true
-        }
-        None => false,
-    }
+    false
 }
 
 /// The list register value injecting `intid` (from `source`, an SGI).
@@ -832,44 +877,60 @@ fn take_posted_sgis(pc: &PerCpu) {
     }
 }
 
-/// Handle the physical interrupts pending for this CPU. Returns whether
-/// [`SGI_EVENT`] arrived, i.e. the CPU must look at its management
-/// requests.
-pub fn handle_irqs(pc: &PerCpu) -> bool {
+/// Handle the highest-priority physical interrupt pending for this CPU.
+/// Returns whether it was [`SGI_EVENT`], i.e. the CPU must look at its
+/// management requests.
+///
+/// This is the hottest path of the hypervisor (every interrupt of every
+/// cell comes through it), so it takes one interrupt per exit: another
+/// pending interrupt traps again right after the return, which is rare
+/// and cheaper than a loop whose set-up every exit would pay. The common
+/// case, a PPI or SPI of the CPU's cell, is injected inline; everything
+/// else goes to the out-of-line [`handle_special`].
+pub fn handle_irq(pc: &PerCpu) -> bool {
     let chip = chip();
-    let maintenance = MAINTENANCE_IRQ.load(Ordering::Relaxed);
-    let root = in_root(pc);
-    let mut event = false;
-    for _ in 0..16 {
-        let (iar, intid) = chip.acknowledge();
-        if intid >= 1020 {
-            break;
-        }
-        chip.end_of_interrupt(iar);
-        if intid == SGI_EVENT {
-            chip.deactivate(iar);
-            pc.stats.count_exit(CpuStat::VmexitsManagement);
-            take_posted_sgis(pc);
-            event = true;
-        } else if intid == maintenance {
-            chip.deactivate(iar);
-            pc.stats.count_exit(CpuStat::VmexitsMaintenance);
-            refill(pc);
-        } else if intid < 16 && root {
-            // An IPI of another root CPU, forwarded by `send_sgi`.
-            chip.deactivate(iar);
-            pc.stats.count_exit(CpuStat::VmexitsVirq);
-            inject(pc, intid, iar >> 10 & 7);
-        } else if owned(pc, intid) {
-            pc.stats.count_exit(CpuStat::VmexitsVirq);
-            inject(pc, intid, 0);
-        } else {
-            // Not the cell's (a stale SGI, a stray PPI, another cell's
-            // SPI): drop it.
-            chip.deactivate(iar);
-        }
+    let (iar, intid) = chip.acknowledge();
+    if intid >= 1020 {
+        return false;
     }
-    event
+    chip.end_of_interrupt(iar);
+    if intid >= 16 && intid != MAINTENANCE_IRQ.load(Ordering::Relaxed) && owned(pc, intid) {
+        pc.stats.count_exit(CpuStat::VmexitsVirq);
+        inject_hw(pc, intid);
+        false
+    } else {
+        handle_special(pc, chip, iar, intid)
+    }
+}
+
+/// The interrupts [`handle_irq`] does not inject straight away: the
+/// management SGI, the maintenance interrupt, the root's IPIs, and
+/// interrupts that are not the cell's. Returns whether it was
+/// [`SGI_EVENT`].
+#[cold]
+#[inline(never)]
+fn handle_special(pc: &PerCpu, chip: Chip, iar: u32, intid: u32) -> bool {
+    if intid == SGI_EVENT {
+        chip.deactivate(iar);
+        pc.stats.count_exit(CpuStat::VmexitsManagement);
+        take_posted_sgis(pc);
+        return true;
+    }
+    if intid == MAINTENANCE_IRQ.load(Ordering::Relaxed) {
+        chip.deactivate(iar);
+        pc.stats.count_exit(CpuStat::VmexitsMaintenance);
+        refill(pc);
+    } else if intid < 16 && in_root(pc) {
+        // An IPI of another root CPU, forwarded by `send_sgi`.
+        chip.deactivate(iar);
+        pc.stats.count_exit(CpuStat::VmexitsVirq);
+        inject(pc, intid, iar >> 10 & 7);
+    } else {
+        // Not the cell's (a stale SGI, a stray PPI, another cell's SPI):
+        // drop it.
+        chip.deactivate(iar);
+    }
+    false
 }
 
 /// Post virtual SGI `intid` from CPU interface `source` (0 on a GICv3)

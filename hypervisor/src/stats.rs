@@ -4,7 +4,10 @@
 //!
 //! Each CPU counts its own exits; any CPU may read another CPU's counters
 //! for the root cell's sysfs. Counters are relaxed atomics: a reader wants
-//! a recent value, not an ordering with other memory.
+//! a recent value, not an ordering with other memory. Only the owning CPU
+//! writes them (and the root zeroes them while that CPU is parked), so an
+//! increment is a plain load and store, not a read-modify-write loop:
+//! counting is on every exit's path.
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
@@ -24,9 +27,14 @@ impl CpuStats {
         }
     }
 
-    /// Count one exit of kind `stat`.
+    /// Count one exit of kind `stat`. Only the CPU these counters belong
+    /// to may call it (see the module docs).
     pub fn count(&self, stat: CpuStat) {
-        self.counts[stat as usize].fetch_add(1, Ordering::Relaxed);
+        let counter = &self.counts[stat as usize];
+        counter.store(
+            counter.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
     }
 
     /// Count one exit as `stat` and in the total.

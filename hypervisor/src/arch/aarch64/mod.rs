@@ -292,6 +292,17 @@ global_asm!(
     "    ldr x30, [x29, #240]",
     "    ldp x28, x29, [x29, #224]",
     "    br x1",
+    // The rest of an IRQ exit's frame (x19-x28, still the guest's), then
+    // the management event.
+    "el2_irq_event:",
+    "    stp x19, x20, [sp, #152]",
+    "    stp x21, x22, [sp, #168]",
+    "    stp x23, x24, [sp, #184]",
+    "    stp x25, x26, [sp, #200]",
+    "    stp x27, x28, [sp, #216]",
+    "    mov x0, sp",
+    "    bl {irq_event}",
+    "    b el2_exit",
     // -------------------------------------------------------- vectors --
     ".section .text.vectors, \"ax\"",
     ".balign 2048",
@@ -311,11 +322,38 @@ global_asm!(
     "    mov x0, sp",
     "    bl {trap}",
     "    b el2_exit",
+    // Lower EL, AArch64, IRQ: the hot path. Only the registers a Rust
+    // call may clobber are saved (x0-x18, x29, x30); `el2_irq` preserves
+    // x19-x28 by the calling convention. If it reports the management
+    // event, `el2_irq_event` completes the frame first.
     ".balign 0x80",
-    frame_asm!(save),
-    "    mov x0, sp",
+    "    sub sp, sp, #256",
+    "    stp x0, x1, [sp, #0]",
+    "    stp x2, x3, [sp, #16]",
+    "    stp x4, x5, [sp, #32]",
+    "    stp x6, x7, [sp, #48]",
+    "    stp x8, x9, [sp, #64]",
+    "    stp x10, x11, [sp, #80]",
+    "    stp x12, x13, [sp, #96]",
+    "    stp x14, x15, [sp, #112]",
+    "    stp x16, x17, [sp, #128]",
+    "    str x18, [sp, #144]",
+    "    stp x29, x30, [sp, #232]",
     "    bl {irq}",
-    "    b el2_exit",
+    "    cbnz x0, el2_irq_event",
+    "    ldp x0, x1, [sp, #0]",
+    "    ldp x2, x3, [sp, #16]",
+    "    ldp x4, x5, [sp, #32]",
+    "    ldp x6, x7, [sp, #48]",
+    "    ldp x8, x9, [sp, #64]",
+    "    ldp x10, x11, [sp, #80]",
+    "    ldp x12, x13, [sp, #96]",
+    "    ldp x14, x15, [sp, #112]",
+    "    ldp x16, x17, [sp, #128]",
+    "    ldr x18, [sp, #144]",
+    "    ldp x29, x30, [sp, #232]",
+    "    add sp, sp, #256",
+    "    eret",
     vector!("10"),
     vector!("11"),
     vector!("12"),
@@ -346,6 +384,7 @@ global_asm!(
     enter = sym el2_entry,
     trap = sym el2_trap,
     irq = sym el2_irq,
+    irq_event = sym el2_irq_event,
     fatal = sym el2_fatal,
 );
 
@@ -377,8 +416,14 @@ extern "C" fn el2_trap(frame: &mut Frame) -> ExitAction {
     crate::hv::trap(frame, read_esr())
 }
 
-extern "C" fn el2_irq(frame: &mut Frame) -> ExitAction {
-    crate::hv::irq(frame)
+/// The IRQ vector's call: only x0-x18, x29 and x30 are saved, so it gets
+/// no frame. Non-zero asks for [`el2_irq_event`].
+extern "C" fn el2_irq() -> u64 {
+    u64::from(crate::hv::irq())
+}
+
+extern "C" fn el2_irq_event(frame: &mut Frame) -> ExitAction {
+    crate::hv::irq_event(frame)
 }
 
 extern "C" fn el2_fatal(frame: &mut Frame, slot: u64) -> ! {

@@ -129,8 +129,10 @@ mod bench {
     /// instead of skewing a total).
     fn measure(name: &str, pmu: &El2Instructions, rounds: usize, mut round: impl FnMut(usize)) {
         // SAFETY: `measure` runs in `inmate_main` only and is not
-        // reentered; these are the only references.
-        let (el2, ticks) = unsafe { (EL2_SAMPLES.get(), TICK_SAMPLES.get()) };
+        // reentered; this is the only reference.
+        let el2 = unsafe { EL2_SAMPLES.get() };
+        // SAFETY: as above.
+        let ticks = unsafe { TICK_SAMPLES.get() };
         for i in 0..rounds {
             let el2_before = pmu.read();
             let ticks_before = timer::now();

@@ -448,6 +448,7 @@ demo: setup
 BENCH_OUT ?= $(O)/bench
 BENCH_ARGS ?= jhbench.ticks=250 jhbench.rounds=1000 jhbench.cycles=10
 BENCH_TIMEOUT ?= 900
+BENCH_RUNS ?= 1 2
 VCOUNT := $(O)/bench/vcount
 $(VCOUNT): $(SRCDIR)/scripts/bench/vcount.c
 	@mkdir -p $(@D)
@@ -456,7 +457,7 @@ $(VCOUNT): $(SRCDIR)/scripts/bench/vcount.c
 bench-run: staging $(DEVTOOLS) $(VCOUNT)
 	$(Q)$(SRCDIR)/scripts/mkinitramfs.sh $(BENCH_OUT)/bench.cpio.gz $(STAGING) $(BUSYBOX) \
 		$(SRCDIR)/scripts/bench/bench.sh $(VCOUNT)
-	$(Q)for run in 1 2; do \
+	$(Q)for run in $(BENCH_RUNS); do \
 		$(DEVTOOLS) run-scenario --quiet --kernel $(KERNEL_IMAGE) \
 			--initrd $(BENCH_OUT)/bench.cpio.gz --expect $(SRCDIR)/scripts/bench/bench.expect \
 			--log $(BENCH_OUT)/bench-$$run.log --gic 3 --icount 4 --timeout $(BENCH_TIMEOUT) \

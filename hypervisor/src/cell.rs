@@ -13,6 +13,7 @@
 //! changes anything; the few steps that can fail later (page-pool
 //! exhaustion while splitting root mappings) are undone.
 
+use core::num::NonZeroU32;
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use jailhouse_abi::comm_region::{CommRegion, COMM_REGION_ABI_REVISION, COMM_REGION_MAGIC};
@@ -44,7 +45,9 @@ const MAX_CONFIG_PAGES: usize = 16;
 /// A non-root cell.
 #[derive(Debug)]
 struct Cell {
-    id: u32,
+    /// Never 0 (the root's id): the niche that makes `None` in [`CELLS`]
+    /// all zeros (see `loadable`).
+    id: NonZeroU32,
     /// The hypervisor's copy of the config, in page-pool pages.
     config_pa: u64,
     config_pages: usize,
@@ -54,8 +57,11 @@ struct Cell {
     comm_pa: u64,
     cpus: u64,
     irqs: IrqSet,
-    /// LOADABLE regions are mapped into the root.
-    loadable: bool,
+    /// LOADABLE regions are mapped into the root: 0 or 1. Not a `bool`:
+    /// its invalid values would be the niche that tells `None` from
+    /// `Some` in [`CELLS`], which then could not be all zeros and would
+    /// put the table (3 KiB) into the image's `.data` instead of `.bss`.
+    loadable: u8,
 }
 
 impl Cell {
@@ -103,7 +109,7 @@ fn find(cells: &mut [Option<Cell>; MAX_CELLS], id: u64) -> Result<&mut Cell, Err
     cells
         .iter_mut()
         .flatten()
-        .find(|c| u64::from(c.id) == id)
+        .find(|c| u64::from(c.id.get()) == id)
         .ok_or(Errno::NoEnt)
 }
 
@@ -349,14 +355,14 @@ fn validate(
     cells: &[Option<Cell>; MAX_CELLS],
     config: &CellConfig<'static>,
     caller: u64,
-) -> Result<(u64, IrqSet), Errno> {
+) -> Result<(NonZeroU32, u64, IrqSet), Errno> {
     let sys = system_config();
-    let id = config.desc().id;
+    let raw_id = config.desc().id;
     let name = config.name();
-    if id == 0 || id > 255 {
-        println!("Cell id {id} out of range 1..255");
+    let Some(id) = NonZeroU32::new(raw_id).filter(|id| id.get() <= 255) else {
+        println!("Cell id {raw_id} out of range 1..255");
         return Err(Errno::Inval);
-    }
+    };
     for cell in cells.iter().flatten() {
         if cell.id == id || cell.config().name() == name {
             return Err(Errno::Exist);
@@ -417,7 +423,7 @@ fn validate(
     }
 
     let irqs = IrqSet::of_irqchips(config.irqchips(), sys.platform_info().arm.gicd_base);
-    Ok((cpus, irqs))
+    Ok((id, cpus, irqs))
 }
 
 /// Build the cell's stage 2 and communication page.
@@ -512,7 +518,7 @@ fn create_from(
     config: &CellConfig<'static>,
     (config_pa, config_pages, config_len): (u64, usize, usize),
 ) -> Result<(), Errno> {
-    let (cpus, irqs) = validate(cells, config, caller)?;
+    let (id, cpus, irqs) = validate(cells, config, caller)?;
     let slot = cells.iter().position(Option::is_none).ok_or(Errno::NoMem)?;
     let (s2, comm_pa) = build_stage2(config)?;
 
@@ -532,7 +538,7 @@ fn create_from(
     }
 
     let cell = Cell {
-        id: config.desc().id,
+        id,
         config_pa,
         config_pages,
         config_len,
@@ -540,7 +546,7 @@ fn create_from(
         comm_pa,
         cpus,
         irqs,
-        loadable: false,
+        loadable: 0,
     };
     // SAFETY: the comm page is a fresh pool page of this cell.
     unsafe { core::ptr::write_bytes(cell.comm_va() as *mut u8, 0, PAGE_SIZE) };
@@ -559,13 +565,13 @@ fn create_from(
             .flags()
             .intersects(CellFlags::VIRTUAL_CONSOLE_PERMITTED | CellFlags::VIRTUAL_CONSOLE_ACTIVE),
     };
-    let vttbr = Geometry::vttbr(cell.s2.root_pa(), cell.id as u8);
+    let vttbr = Geometry::vttbr(cell.s2.root_pa(), cell.id.get() as u8);
     let vtcr = cell.s2.geometry().vtcr;
     ROOT_CPUS.fetch_and(!cpus, Ordering::AcqRel);
     let mut first_cpu = None;
     for pc in cpus_in(cpus) {
         park_cpu(pc);
-        pc.cell.store(cell.id, Ordering::Relaxed);
+        pc.cell.store(cell.id.get(), Ordering::Relaxed);
         pc.failed.store(false, Ordering::Relaxed);
         pc.stats.reset();
         pc.set_view(view);
@@ -602,13 +608,13 @@ pub fn set_loadable(id: u64) -> Result<(), Errno> {
     request_shutdown(cell)?;
     stop_cpus(cell);
     comm_set_state(cell.comm_va(), CellState::ShutDown);
-    if !cell.loadable {
+    if cell.loadable == 0 {
         for r in cell.config().memory_regions() {
             if r.mem_flags().contains(MemFlags::LOADABLE) {
                 root_remap(r.phys_start, r.size)?;
             }
         }
-        cell.loadable = true;
+        cell.loadable = 1;
     }
     println!("Cell \"{}\" can be loaded", cell.name());
     Ok(())
@@ -642,13 +648,13 @@ pub fn start(id: u64) -> Result<(), Errno> {
     request_shutdown(cell)?;
     stop_cpus(cell);
     let config = cell.config();
-    if cell.loadable {
+    if cell.loadable != 0 {
         for r in config.memory_regions() {
             if r.mem_flags().contains(MemFlags::LOADABLE) {
                 root_unmap(r.phys_start, r.size)?;
             }
         }
-        cell.loadable = false;
+        cell.loadable = 0;
     }
     init_comm_region(cell, &config);
     clean_cell_ram(&config);
@@ -714,7 +720,7 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
     let mut cells = CELLS.lock();
     let index = cells
         .iter()
-        .position(|c| c.as_ref().is_some_and(|c| u64::from(c.id) == id))
+        .position(|c| c.as_ref().is_some_and(|c| u64::from(c.id.get()) == id))
         .ok_or(Errno::NoEnt)?;
     let Some(cell) = cells[index].as_ref() else {
         return Err(Errno::NoEnt);
@@ -748,7 +754,7 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
     let config = cell.config();
     // LOADABLE regions of a loadable cell are the root's already.
     let back = |r: &&MemoryRegion| {
-        taken_from_root(r) && !(cell.loadable && r.mem_flags().contains(MemFlags::LOADABLE))
+        taken_from_root(r) && !(cell.loadable != 0 && r.mem_flags().contains(MemFlags::LOADABLE))
     };
     for r in config.memory_regions().iter().filter(back) {
         if root_remap(r.phys_start, r.size).is_err() {

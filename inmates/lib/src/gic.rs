@@ -279,7 +279,11 @@ pub const fn sgi1r_to(mpidr: u64, intid: u32) -> u64 {
     let aff1 = (mpidr >> 8) & 0xff;
     let aff2 = (mpidr >> 16) & 0xff;
     let aff3 = (mpidr >> 32) & 0xff;
-    (aff3 << 48) | (aff2 << 32) | (((intid & 0xf) as u64) << 24) | (aff1 << 16) | (1 << (aff0 & 0xf))
+    (aff3 << 48)
+        | (aff2 << 32)
+        | (((intid & 0xf) as u64) << 24)
+        | (aff1 << 16)
+        | (1 << (aff0 & 0xf))
 }
 
 /// GICD_SGIR value that sends SGI `intid` to the requesting CPU
@@ -416,7 +420,9 @@ mod hw {
             Gic::V3 { .. } => icc::write_sgi1r(sgi1r_to(arch::read_mpidr(), intid)),
             // SAFETY: the distributor, mapped by startup; an SGI to this
             // CPU changes no other CPU's state.
-            Gic::V2 { gicd, .. } => unsafe { arch::mmio_write32(gicd + GICD_SGIR, sgir_to_self(intid)) },
+            Gic::V2 { gicd, .. } => unsafe {
+                arch::mmio_write32(gicd + GICD_SGIR, sgir_to_self(intid))
+            },
         }
         Ok(())
     }

@@ -65,8 +65,7 @@ pub const fn event_implemented(pmceid0: u64, event: u64) -> bool {
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod hw {
     use super::{
-        el2_only, event_implemented, has_pmuv3, pmcr_counters, PmuError, EVENT_INST_RETIRED,
-        PMCR_E,
+        el2_only, event_implemented, has_pmuv3, pmcr_counters, PmuError, EVENT_INST_RETIRED, PMCR_E,
     };
     use crate::arch::pmu as regs;
 

@@ -9,6 +9,8 @@
 //! jailhouse-devtools check-image JAILHOUSE.BIN
 //! jailhouse-devtools check-rpi4 --dtb BCM2711-RPI-4-B.DTB --root GIB=ROOT.CELL...
 //!                               [--cell CELL.CELL]...
+//! jailhouse-devtools bench-report --run LOG... [--baremetal LOG]... --markdown FILE
+//!                                 --json FILE [--thresholds FILE]
 //! ```
 //!
 //! `run-scenario` boots QEMU and exits 0 only if every expected line
@@ -18,7 +20,13 @@
 //! `check-rpi4` checks Raspberry Pi 4 cell configs against the board's
 //! device tree (see the `rpi4` module) and prints which facts agreed; it
 //! exits 1 if any did not.
+//!
+//! `bench-report` turns the serial logs of `make bench`'s runs into the
+//! table (see the `bench` module), writes it as Markdown and JSON, prints
+//! the Markdown, and exits 1 if a run is incomplete or a figure is outside
+//! its threshold.
 
+mod bench;
 mod devtree;
 mod expect;
 mod image;
@@ -59,6 +67,13 @@ fn main() -> ExitCode {
             Err(msg) => {
                 eprintln!("check-rpi4: {msg}");
                 ExitCode::FAILURE
+            }
+        },
+        Some("bench-report") => match bench_report(&args[1..]) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("bench-report: {msg}");
+                ExitCode::from(2)
             }
         },
         _ => usage(),
@@ -237,4 +252,65 @@ fn run_scenario(args: &[String]) -> Result<ExitCode, String> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn bench_report(args: &[String]) -> Result<ExitCode, String> {
+    let (mut runs, mut baremetal) = (Vec::new(), Vec::new());
+    let (mut markdown, mut json, mut thresholds) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        let read = |path: &str| {
+            std::fs::read(path)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .map_err(|e| format!("reading {path}: {e}"))
+        };
+        match flag.as_str() {
+            "--run" => runs.push((value.clone(), bench::parse_run(&read(value)?))),
+            "--baremetal" => baremetal.push(
+                read(value)?
+                    .lines()
+                    .filter_map(bench::jitter_ticks)
+                    .collect::<Vec<u64>>(),
+            ),
+            "--markdown" => markdown = Some(value.clone()),
+            "--json" => json = Some(value.clone()),
+            "--thresholds" => thresholds = Some(read(value)?),
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    if runs.is_empty() {
+        return Err("no --run LOG given".into());
+    }
+    let mut failures = Vec::new();
+    for (path, run) in &runs {
+        if !run.complete {
+            failures.push(format!(
+                "{path}: the run did not complete (no \"[bench] done\")"
+            ));
+        }
+    }
+    let list: Vec<bench::Run> = runs.into_iter().map(|(_, r)| r).collect();
+    let figures = bench::figures(&list, &baremetal);
+    let table = bench::markdown(&figures);
+    for (path, text) in [(markdown, &table), (json, &bench::json(&figures))] {
+        let path = path.ok_or("--markdown and --json are required")?;
+        std::fs::write(&path, text).map_err(|e| format!("writing {path}: {e}"))?;
+    }
+    print!("{table}");
+    if let Some(text) = thresholds {
+        let limits = bench::parse_thresholds(&text)?;
+        failures.extend(bench::check(&figures, &limits));
+        if failures.is_empty() {
+            println!("bench-report: all {} thresholds hold", limits.len());
+        }
+    }
+    for failure in &failures {
+        eprintln!("bench-report: FAIL {failure}");
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

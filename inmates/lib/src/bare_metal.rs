@@ -54,9 +54,6 @@ pub const GICD_CTLR_ARE: u32 = 1 << 4;
 /// GICD_CTLR.RWP (GICv3): a write to CTLR is still taking effect.
 pub const GICD_CTLR_RWP: u32 = 1 << 31;
 
-/// PSCI 0.2 SYSTEM_OFF function ID (SMC32).
-pub const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
-
 /// The GIC version ID_AA64PFR0_EL1 indicates: 3 when the GIC system
 /// register interface is implemented (GIC field, bits 27:24, non-zero),
 /// else 2.
@@ -108,10 +105,11 @@ mod hw {
     use super::{
         gic_version, qemu_virt, spi_group_registers, GICD_CTLR, GICD_CTLR_ARE,
         GICD_CTLR_ENABLE_GRP0, GICD_CTLR_ENABLE_GRP1, GICD_CTLR_RWP, GICD_IGROUPR, GICD_TYPER,
-        GICR_IGROUPR0, PSCI_SYSTEM_OFF,
+        GICR_IGROUPR0,
     };
     use crate::arch;
     use crate::gic::{Gic, GicError, GICR_SGI_BASE};
+    use crate::psci::PSCI_SYSTEM_OFF;
 
     /// This machine, as [`crate::comm::machine`] reports it.
     pub(crate) fn description() -> CommRegion {

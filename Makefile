@@ -7,6 +7,7 @@
 #   make test                        host setup, host tests, lints, QEMU scenarios
 #   make demo                        host setup, build, boot QEMU, run the demo
 #   make dist                        reproducible source tarball + sha256 in $(O)/dist
+#   make baremetal-inmates           gic-demo for QEMU virt without hypervisor, in $(O)/bench
 #
 # Honoured: ARCH (arm64 only), CROSS_COMPILE, CC, LD, OBJCOPY, KDIR, O
 # (output directory, default ./out), V=1 (verbose), DESTDIR, CARGO/RUSTC.
@@ -163,6 +164,43 @@ $(O)/inmates/%.bin: $(O)/inmates/%.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# The bare-metal flavour (feature bare-metal of the inmate library): the
+# same gic-demo for QEMU virt without a hypervisor, linked at 0x40200000,
+# the reference run of `make bench` (docs/benchmarks.md). Its own cargo
+# target directory, so that cargo never replaces a cell inmate in
+# $(BAREMETAL_OUT) with its bare-metal build.
+BAREMETAL_INMATES := gic-demo
+BAREMETAL_TARGET_DIR := $(O)/cargo-bare-metal
+BAREMETAL_INMATE_ELFS := $(patsubst %,$(O)/bench/%-baremetal.elf,$(BAREMETAL_INMATES))
+BAREMETAL_INMATE_BINS := $(patsubst %,$(O)/bench/%-baremetal.bin,$(BAREMETAL_INMATES))
+BAREMETAL_STAMP := $(O)/bench/.cargo-stamp
+# QEMU for a bare-metal inmate: no EL2/EL3, so the CPU starts at EL1 at
+# the ELF's entry (the loader sets the PC because of cpu-num), and QEMU
+# answers PSCI calls made with hvc itself. `baremetal-run` runs gic-demo.
+BAREMETAL_QEMU = qemu-system-aarch64 -machine virt,gic-version=$(GIC) -cpu cortex-a57 \
+	-smp 1 -m 256M -nographic -nic none -no-reboot -icount shift=4,sleep=off
+
+baremetal-inmates: $(BAREMETAL_INMATE_ELFS) $(BAREMETAL_INMATE_BINS)
+
+$(BAREMETAL_STAMP): $(RUST_SOURCES)
+	@echo "  CARGO   bare-metal inmates ($(BAREMETAL_TARGET), $(PROFILE))"
+	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
+		--manifest-path $(SRCDIR)/Cargo.toml -p jailhouse-inmate-demos \
+		--features bare-metal $(patsubst %,--bin %,$(BAREMETAL_INMATES)) \
+		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD) --target-dir $(BAREMETAL_TARGET_DIR)
+	@mkdir -p $(@D)
+	$(Q)touch $@
+
+$(O)/bench/%-baremetal.elf: $(BAREMETAL_STAMP)
+	$(Q)$(OBJCOPY) --strip-debug $(BAREMETAL_TARGET_DIR)/$(BAREMETAL_TARGET)/$(PROFILE)/$* $@
+
+$(O)/bench/%-baremetal.bin: $(O)/bench/%-baremetal.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+baremetal-run: $(O)/bench/gic-demo-baremetal.elf
+	$(Q)timeout 120 $(BAREMETAL_QEMU) -device loader,file=$<,cpu-num=0
+
 $(CLI): $(RUST_SOURCES)
 	@echo "  CARGO   jailhouse CLI ($(LINUX_TARGET), static, $(PROFILE))"
 	$(Q)$(CROSS_ENV) $(LINUX_CARGO) build $(CARGO_VERBOSE) $(CARGO_PROFILE) \
@@ -261,6 +299,10 @@ lint:
 	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) clippy $(CARGO_VERBOSE) --manifest-path $(SRCDIR)/Cargo.toml \
 		-p jailhouse-hypervisor -p jailhouse-abi -p jailhouse-inmate -p jailhouse-inmate-demos \
 		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD) -- -D warnings
+	$(Q)$(CROSS_ENV) $(BAREMETAL_CARGO) clippy $(CARGO_VERBOSE) --manifest-path $(SRCDIR)/Cargo.toml \
+		-p jailhouse-inmate -p jailhouse-inmate-demos --features jailhouse-inmate-demos/bare-metal \
+		--target $(BAREMETAL_TARGET) $(BAREMETAL_STD) --target-dir $(BAREMETAL_TARGET_DIR) \
+		-- -D warnings
 
 # `jailhouse config check` (host build) on every shipped configuration set:
 # each root with each of its cells must be clean.
@@ -469,4 +511,4 @@ clean:
 
 .PHONY: all firmware module tools cells inmates freertos install setup staging host-test lint \
 	config-check rpi4-check image-check qemu-test test demo clean crates-inc dist yocto-check \
-	sdk-check
+	sdk-check baremetal-inmates baremetal-run

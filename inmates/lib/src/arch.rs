@@ -157,6 +157,12 @@ sysreg_read!(
     read_ctr,
     "ctr_el0"
 );
+#[cfg(feature = "bare-metal")]
+sysreg_read!(
+    /// ID_AA64PFR0_EL1: GIC system-register interface in bits 27:24.
+    read_id_aa64pfr0,
+    "id_aa64pfr0_el1"
+);
 
 /// Invalidate the data cache lines covering `[start, end)` to the point
 /// of coherency (`dc ivac`), then `dsb sy`.
@@ -429,6 +435,36 @@ pub(crate) unsafe fn hvc(code: u64, arg1: u64, arg2: u64) -> i64 {
             inout("x1") arg1 => _,
             inout("x2") arg2 => _,
             out("x3") _,
+            options(nostack)
+        )
+    };
+    result
+}
+
+/// A PSCI call through the `hvc` conduit (`hvc #0`, SMC Calling
+/// Convention): `x0` = function ID, result in `x0`. Only the bare-metal
+/// flavour calls PSCI itself; in a cell, `hvc` belongs to the hypervisor.
+///
+/// # Safety
+/// The machine's PSCI implementation must use the `hvc` conduit, and the
+/// function must take no arguments (x1-x3 are passed as zero) and be
+/// one the program may call.
+#[cfg(feature = "bare-metal")]
+pub(crate) unsafe fn psci_hvc(function: u64) -> u64 {
+    let result: u64;
+    // SAFETY: forwarded from the caller. SMCCC lets the callee clobber
+    // x0-x17; all of them are declared.
+    unsafe {
+        asm!(
+            "hvc #0",
+            inout("x0") function => result,
+            inout("x1") 0u64 => _,
+            inout("x2") 0u64 => _,
+            inout("x3") 0u64 => _,
+            out("x4") _, out("x5") _, out("x6") _, out("x7") _,
+            out("x8") _, out("x9") _, out("x10") _, out("x11") _,
+            out("x12") _, out("x13") _, out("x14") _, out("x15") _,
+            out("x16") _, out("x17") _,
             options(nostack)
         )
     };

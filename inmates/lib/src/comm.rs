@@ -11,6 +11,11 @@
 //! reply on another CPU, must never see the reply while the old message
 //! is still pending. The decision and the order are plain code over the
 //! [`Mailbox`] trait and tested on the host.
+//!
+//! In the bare-metal flavour (feature `bare-metal`) there is no region:
+//! [`machine`] gives the board's description instead, [`poll_shutdown`]
+//! does nothing, and `comm_region` does not exist, so that no program
+//! can touch the unmapped page.
 
 use core::mem::{offset_of, size_of};
 
@@ -192,7 +197,11 @@ impl Mailbox for CommPage {
 }
 
 /// This cell's communication region, at [`COMM_REGION_BASE`].
-#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+#[cfg(all(
+    target_arch = "aarch64",
+    target_os = "none",
+    not(feature = "bare-metal")
+))]
 pub fn comm_region() -> CommPage {
     // SAFETY: every inmate cell config maps its communication region at
     // COMM_REGION_BASE (startup checked its signature before the program
@@ -201,13 +210,37 @@ pub fn comm_region() -> CommPage {
     unsafe { CommPage::at(COMM_REGION_BASE) }
 }
 
+/// What this inmate knows about its machine (console, GIC): in a cell, a
+/// snapshot of its communication region, which startup checks before
+/// the program runs.
+#[cfg(all(
+    target_arch = "aarch64",
+    target_os = "none",
+    not(feature = "bare-metal")
+))]
+pub fn machine() -> CommRegion {
+    comm_region().snapshot()
+}
+
+/// What this inmate knows about its machine (console, GIC): in the
+/// bare-metal flavour, the board's description in the shape of a valid
+/// communication region ([`crate::bare_metal::qemu_virt`]).
+#[cfg(all(target_arch = "aarch64", target_os = "none", feature = "bare-metal"))]
+pub fn machine() -> CommRegion {
+    crate::bare_metal::description()
+}
+
 /// Answer a pending message from the hypervisor; if it was a shutdown
 /// request, approve it and stop this CPU for good (the hypervisor then
 /// parks it). Call it regularly from the program's main loop.
 ///
 /// Does nothing for cells with `JAILHOUSE_CELL_PASSIVE_COMMREG`, which
 /// the hypervisor never sends messages.
-#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+#[cfg(all(
+    target_arch = "aarch64",
+    target_os = "none",
+    not(feature = "bare-metal")
+))]
 pub fn poll_shutdown() {
     if let Some(answered) = answer_message(&comm_region()) {
         if answered.shut_down() {
@@ -215,6 +248,11 @@ pub fn poll_shutdown() {
         }
     }
 }
+
+/// Nothing to answer in the bare-metal flavour: no hypervisor sends
+/// messages. Kept so that programs run unchanged.
+#[cfg(all(target_arch = "aarch64", target_os = "none", feature = "bare-metal"))]
+pub fn poll_shutdown() {}
 
 #[cfg(test)]
 mod tests {

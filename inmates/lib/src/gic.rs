@@ -93,6 +93,9 @@ pub enum GicError {
     },
     /// The redistributor did not wake up (GICR_WAKER.ChildrenAsleep).
     RedistributorAsleep,
+    /// A GICD_CTLR write did not take effect (GICD_CTLR.RWP stayed set;
+    /// bare-metal flavour, which sets the distributor up itself).
+    DistributorBusy,
     /// Not an SGI, PPI or SPI number.
     InvalidIrq(u32),
     /// [`init`] has not run.
@@ -109,6 +112,7 @@ impl fmt::Display for GicError {
                 write!(f, "no redistributor for CPU affinity {affinity:#x}")
             }
             Self::RedistributorAsleep => write!(f, "redistributor does not wake up"),
+            Self::DistributorBusy => write!(f, "distributor does not finish a write"),
             Self::InvalidIrq(irq) => write!(f, "invalid interrupt {irq}"),
             Self::NotInitialized => write!(f, "GIC not initialised"),
         }
@@ -302,7 +306,7 @@ mod hw {
         GICR_WAKER_CHILDREN_ASLEEP, GICR_WAKER_PROCESSOR_SLEEP, IRQ_PRIORITY, PRIORITY_MASK,
     };
     use crate::arch::{self, icc};
-    use crate::comm::comm_region;
+    use crate::comm::machine;
 
     // The GIC in use, published by `init` (before IRQs can be unmasked)
     // and read by the IRQ path: version 0 = not initialised. One CPU, so
@@ -313,13 +317,16 @@ mod hw {
     static CPU: AtomicUsize = AtomicUsize::new(0);
     static HANDLER: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
 
-    /// Set up this CPU's GIC interface from the communication region:
-    /// find the redistributor (GICv3), wake it, enable the CPU interface
-    /// (GICv3: ICC_SRE_EL1.SRE, ICC_PMR_EL1 = 0xf0, ICC_IGRPEN1_EL1 = 1;
-    /// GICv2: GICC_PMR = 0xf0, GICC_CTLR enabled). IRQs stay masked in
-    /// PSTATE until [`crate::enable_irqs`].
+    /// Set up this CPU's GIC interface from the communication region
+    /// (bare-metal flavour: the board's description, see
+    /// [`crate::comm::machine`]): find the redistributor (GICv3), wake it,
+    /// enable the CPU interface (GICv3: ICC_SRE_EL1.SRE, ICC_PMR_EL1 =
+    /// 0xf0, ICC_IGRPEN1_EL1 = 1; GICv2: GICC_PMR = 0xf0, GICC_CTLR
+    /// enabled). IRQs stay masked in PSTATE until [`crate::enable_irqs`].
+    /// The bare-metal flavour first sets the distributor up as the
+    /// hypervisor presents it to a cell.
     pub fn init() -> Result<Gic, GicError> {
-        let comm = comm_region().snapshot();
+        let comm = machine();
         let gic = Gic::from_comm_region(&comm, arch::read_mpidr(), |typer| {
             // Two 32-bit reads, the access size every GICv3 emulation
             // supports for this 64-bit register.
@@ -331,6 +338,10 @@ mod hw {
             let high = unsafe { arch::mmio_read32(typer + 4) };
             u64::from(low) | (u64::from(high) << 32)
         })?;
+        #[cfg(feature = "bare-metal")]
+        // SAFETY: the board's GIC, which startup mapped; on bare metal
+        // this program is alone on the machine.
+        unsafe { crate::bare_metal::init_distributor(gic) }?;
         match gic {
             Gic::V3 { redist, .. } => {
                 // SAFETY: this CPU's own redistributor, mapped by startup;

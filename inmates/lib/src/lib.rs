@@ -17,6 +17,12 @@
 //! * the generic timer ([`timer`]), the command line ([`cmdline`]),
 //!   hypercalls ([`hypercall`]) and device access ([`mmio`]).
 //!
+//! The `bare-metal` feature builds the same library for QEMU's virt board
+//! without a hypervisor ([`bare_metal`]): linked in RAM
+//! (`inmate-bare-metal.ld`), the board's devices instead of the
+//! communication region's, and [`finish`] powers the machine off. Cells
+//! never use it, and a cell build contains none of its hardware code.
+//!
 //! Everything that is not a register access is plain Rust and tested on
 //! the host; the hardware parts exist only for
 //! `aarch64-unknown-none(-softfloat)`.
@@ -36,15 +42,26 @@ pub mod timer;
 
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod arch;
+pub mod bare_metal;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 pub mod mmio;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
 mod startup;
 
-pub use comm::COMM_REGION_BASE;
+#[cfg(all(
+    target_arch = "aarch64",
+    target_os = "none",
+    not(feature = "bare-metal")
+))]
+pub use comm::comm_region;
 #[cfg(all(target_arch = "aarch64", target_os = "none"))]
-pub use comm::{comm_region, poll_shutdown};
+pub use comm::poll_shutdown;
+pub use comm::COMM_REGION_BASE;
 pub use console::Console;
+
+/// Whether this is the bare-metal flavour (feature `bare-metal`): the
+/// program runs on QEMU's virt board without a hypervisor.
+pub const BARE_METAL: bool = cfg!(feature = "bare-metal");
 
 /// Write formatted text to the cell's console.
 #[macro_export]
@@ -84,6 +101,21 @@ pub fn halt() -> ! {
         arch::wfi();
         #[cfg(not(all(target_arch = "aarch64", target_os = "none")))]
         core::hint::spin_loop();
+    }
+}
+
+/// The program has nothing more to do. In a cell: keep handling
+/// interrupts and answering the hypervisor until the cell is shut down
+/// (a cell cannot end itself). In the bare-metal flavour: power the
+/// machine off (PSCI SYSTEM_OFF), which ends QEMU.
+#[cfg(all(target_arch = "aarch64", target_os = "none"))]
+pub fn finish() -> ! {
+    #[cfg(feature = "bare-metal")]
+    bare_metal::power_off();
+    #[cfg(not(feature = "bare-metal"))]
+    loop {
+        arch::wfi();
+        poll_shutdown();
     }
 }
 

@@ -7,9 +7,11 @@
 //! before anything else runs:
 //!
 //! * the cell's RAM block `[0, 2 MiB)` as normal write-back memory
-//!   (executable),
+//!   (executable) — in the bare-metal flavour the block the image is
+//!   linked at instead (`__image_start`, 0 in a cell),
 //! * the communication region's block at [`COMM_REGION_BASE`] as normal
-//!   write-back memory (never executed),
+//!   write-back memory (never executed; not in the bare-metal flavour,
+//!   which has no region),
 //!
 //! turns the MMU on, and then maps the console and GIC blocks the
 //! communication region names as Device-nGnRE with [`map_device`].
@@ -261,6 +263,7 @@ mod hw {
 
     use super::{tcr, MapError, MemKind, PageTables, BLOCK_SIZE, MAIR, SCTLR_MMU_ON};
     use crate::arch;
+    #[cfg(not(feature = "bare-metal"))]
     use crate::comm::COMM_REGION_BASE;
 
     struct Tables(UnsafeCell<PageTables>);
@@ -277,8 +280,10 @@ mod hw {
     static TABLES: Tables = Tables(UnsafeCell::new(PageTables::new()));
 
     extern "C" {
-        /// End of the stack, the last thing the image occupies (the image
-        /// starts at 0, where inmate.ld links it).
+        /// Where the image starts (inmate-layout.ld): 0 in a cell,
+        /// 0x40200000 in the bare-metal flavour; 2 MiB aligned.
+        static __image_start: u8;
+        /// End of the stack, the last thing the image occupies.
         static __stack_top: u8;
     }
 
@@ -294,16 +299,20 @@ mod hw {
         // SAFETY: the caller guarantees this is the only code running and
         // that nothing else has touched the tables.
         let tables = unsafe { &mut *TABLES.0.get() };
-        // Fresh tables, two blocks in different GiBs: cannot fail.
-        if tables.map_range(0, BLOCK_SIZE, MemKind::Ram).is_err()
-            || tables
-                .map_range(COMM_REGION_BASE, 1, MemKind::Normal)
-                .is_err()
+        let start = core::ptr::addr_of!(__image_start) as usize;
+        let end = core::ptr::addr_of!(__stack_top) as usize;
+        // Fresh tables, and RAM and communication region lie in different
+        // GiBs: neither mapping can fail.
+        if tables.map_range(start, BLOCK_SIZE, MemKind::Ram).is_err() {
+            crate::stop();
+        }
+        #[cfg(not(feature = "bare-metal"))]
+        if tables
+            .map_range(COMM_REGION_BASE, 1, MemKind::Normal)
+            .is_err()
         {
             crate::stop();
         }
-        let start = 0;
-        let end = core::ptr::addr_of!(__stack_top) as usize;
         // SAFETY: [start, end) is this image: code and data as the loader
         // wrote it (cleaned to the point of coherency by the loader), and
         // BSS, stack and tables written just now with the MMU off, i.e.
@@ -313,8 +322,9 @@ mod hw {
         // Invalidating also makes the tables visible to the walker, which
         // reads them through the cache (TCR IRGN0/ORGN0 write-back).
         unsafe { arch::dcache_invalidate_range(start, end) };
-        // SAFETY: the tables identity-map the whole image (RAM block 0),
-        // and are at the point of coherency; the MMU is off (startup).
+        // SAFETY: the tables identity-map the whole image (its RAM block,
+        // which inmate-layout.ld keeps it within), and are at the point of
+        // coherency; the MMU is off (startup).
         unsafe {
             arch::enable_mmu(
                 MAIR,

@@ -5,6 +5,10 @@
 
 /// PSCI_VERSION function ID (SMC32).
 pub const PSCI_VERSION: u64 = 0x8400_0000;
+/// SYSTEM_OFF function ID (SMC32). Only the bare-metal flavour calls it
+/// ([`crate::bare_metal`], through `hvc`); a cell cannot power the
+/// machine off.
+pub const PSCI_SYSTEM_OFF: u64 = 0x8400_0008;
 
 /// A PSCI version as `major.minor` from PSCI_VERSION's result.
 pub const fn split_version(result: u64) -> (u16, u16) {

@@ -16,13 +16,20 @@
 //! 3. maps the console and GIC blocks the region names, selects the
 //!    console;
 //! 4. calls the program's `inmate_main` with IRQs still masked.
+//!
+//! The bare-metal flavour runs the same steps from QEMU's reset at EL1
+//! (`__reset` at the start of RAM), with the board's description
+//! ([`crate::comm::machine`]) in place of the region, which is always
+//! valid.
 
 use core::arch::global_asm;
 use core::panic::PanicInfo;
 
 use jailhouse_abi::comm_region::CommRegion;
+#[cfg(not(feature = "bare-metal"))]
 use jailhouse_abi::hypercall::CellState;
 
+#[cfg(not(feature = "bare-metal"))]
 use crate::comm::{comm_region, Mailbox};
 use crate::console::Console;
 use crate::gic::{GICC_SIZE, GICD_SIZE_V2, GICD_SIZE_V3, GICR_WINDOW};
@@ -116,11 +123,11 @@ extern "C" fn __inmate_start() -> ! {
     // else ran; `enable_identity_map` makes only aligned accesses.
     unsafe { mmu::enable_identity_map() };
 
-    let comm = comm_region();
-    let region = comm.snapshot();
+    let region = crate::comm::machine();
     if !region.is_valid() {
         // The hypervisor reads this as "Comm ABI mismatch".
-        comm.set_cell_state(CellState::FailedCommRev as u32);
+        #[cfg(not(feature = "bare-metal"))]
+        comm_region().set_cell_state(CellState::FailedCommRev as u32);
         crate::stop();
     }
     map_devices(&region);

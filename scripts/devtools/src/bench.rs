@@ -74,6 +74,8 @@ pub struct Run {
     pub latency: BTreeMap<String, Vec<u64>>,
     /// quiet-demo life cycles that succeeded, and were tried.
     pub disturb_cycles: Option<(u64, u64)>,
+    /// The gic-demo cell's exits per phase: all, and interrupt injections.
+    pub phase_exits: BTreeMap<String, (u64, u64)>,
     /// The line `[bench] done` was seen.
     pub complete: bool,
 }
@@ -146,6 +148,13 @@ pub fn parse_run(log: &str) -> Run {
                 Some(_) => None,
                 None => Some(name.to_string()),
             };
+        } else if let Some((name, rest)) = rest.split_once(": cell exits ") {
+            if let (Ok(total), Some(virq)) = (
+                rest.split(',').next().unwrap_or("").trim().parse(),
+                number_after(rest, "interrupt injections "),
+            ) {
+                run.phase_exits.insert(name.to_string(), (total, virq));
+            }
         } else if let Some(rest) = rest.strip_prefix("jailhouse cell start: ") {
             run.start_counter = number_after(rest, "counter ");
             if let Some(t) = number_after(rest, "ticks ") {
@@ -253,7 +262,7 @@ pub fn figures(runs: &[Run], baremetal: &[Vec<u64>]) -> Vec<Figure> {
     add(
         "cell_latency_samples",
         "gic-demo in a cell: timer ticks measured",
-        "ticks",
+        "samples",
         &|_, r| r.latency.get("latency idle").map(|l| l.len() as f64),
     );
     add(
@@ -278,7 +287,7 @@ pub fn figures(runs: &[Run], baremetal: &[Vec<u64>]) -> Vec<Figure> {
     add(
         "baremetal_latency_samples",
         "gic-demo on bare metal: timer ticks measured",
-        "ticks",
+        "samples",
         &|i, _| baremetal.get(i).map(|l| l.len() as f64),
     );
     add(
@@ -463,6 +472,21 @@ pub fn figures(runs: &[Run], baremetal: &[Vec<u64>]) -> Vec<Figure> {
         "counter ticks",
         &|_, r| disturbed(r).map(|s| s.max as f64),
     );
+    for (phase, what) in [
+        ("latency idle", "idle root"),
+        ("latency disturbed", "busy root"),
+    ] {
+        add(
+            &format!("cell_other_exits_{}", phase.replace(' ', "_")),
+            &format!("gic-demo cell's exits other than interrupt injections, {what}"),
+            "exits",
+            &|_, r| {
+                r.phase_exits
+                    .get(phase)
+                    .map(|(total, virq)| total.saturating_sub(*virq) as f64)
+            },
+        );
+    }
     add(
         "disturb_cycles_ok",
         "quiet-demo create/load/start/destroy cycles that succeeded",
@@ -650,6 +674,7 @@ Timer fired, jitter:   4240 ns, min:   4240 ns, max:   4240 ns\r
 Timer fired, jitter:   4256 ns, min:   4240 ns, max:   4256 ns\r
 Timer fired, jitter:  72368 ns, min:   4240 ns, max:  72368 ns\r
 [bench] phase latency idle end\r
+[bench] latency idle: cell exits 20, of which interrupt injections 3\r
 [bench] phase latency disturbed\r
 Timer fired, jitter:   4240 ns, min:   4240 ns, max:   4240 ns\r
 [bench] phase latency disturbed end\r
@@ -691,6 +716,7 @@ Timer fired, jitter:   4240 ns, min:   4240 ns, max:   4240 ns\r
         assert_eq!(run.latency["latency idle"], vec![265, 266, 4523]);
         assert_eq!(run.latency["latency disturbed"], vec![265]);
         assert_eq!(run.disturb_cycles, Some((1, 1)));
+        assert_eq!(run.phase_exits["latency idle"], (20, 3));
     }
 
     #[test]
@@ -708,6 +734,8 @@ Timer fired, jitter:   4240 ns, min:   4240 ns, max:   4240 ns\r
         assert_eq!(get("cell_start_to_first_output_ticks"), Some(500.0));
         assert_eq!(get("pool_pages_per_cell"), Some(10.0));
         assert_eq!(get("pool_pages_leaked_by_cell"), Some(0.0));
+        assert_eq!(get("cell_other_exits_latency_idle"), Some(17.0));
+        assert_eq!(get("cell_other_exits_latency_disturbed"), None);
         assert!(figs.iter().all(Figure::identical));
 
         let limits = parse_thresholds(

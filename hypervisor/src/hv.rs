@@ -181,6 +181,9 @@ pub(crate) struct PerCpu {
     pending: UnsafeCell<Pending>,
 }
 
+// The state lives in one page of the per-CPU area.
+const _: () = assert!(core::mem::size_of::<PerCpu>() <= PAGE_SIZE);
+
 /// Running in its cell (the zeroed initial state).
 pub(crate) const POWER_ON: u32 = 0;
 /// Switched off by its cell (PSCI CPU_OFF): a CPU_ON of the cell wakes it.

@@ -263,10 +263,10 @@ install: all
 DEVTOOLS := $(O)/host/jailhouse-devtools
 STAGING := $(O)/staging
 SCENARIOS ?= root-smoke root-enable root-isolation root-gic demo cell-demo cell-gic cell-isolation cell-cycle \
-	freertos
+	cell-subpage freertos
 # The scenarios `make test` also runs on gic-version=2 (the RPi4's GIC);
 # scenarios pick the root config for the machine's GIC (lib.sh).
-GICV2_SCENARIOS ?= root-enable cell-demo cell-gic cell-cycle root-ipi freertos
+GICV2_SCENARIOS ?= root-enable cell-demo cell-gic cell-cycle cell-subpage root-ipi freertos
 SCENARIO_TIMEOUT ?= 180
 # Harness variants: GIC=2 boots QEMU with gic-version=2 (the RPi4's GIC),
 # ICOUNT=4 makes guest time deterministic (-icount shift=4,sleep=off).
@@ -322,6 +322,8 @@ CONFIG_SETS := \
 	qemu-arm64-openeuler-demo:qemu-arm64-inmate-demo:qemu-arm64-quiet-demo \
 	qemu-arm64-openeuler-demo:qemu-arm64-freertos-demo:qemu-arm64-quiet-demo \
 	qemu-arm64-gicv2-demo:qemu-arm64-inmate-demo \
+	qemu-arm64-openeuler-demo:qemu-arm64-subpage-demo \
+	qemu-arm64-gicv2-demo:qemu-arm64-subpage-demo \
 	$(foreach root,$(RPI4_ROOTS),$(root):$(subst $(space),:,$(RPI4_CELLS)))
 
 config-check: $(HOST_CLI) $(CELLS)

@@ -34,6 +34,7 @@ use crate::layout::{PAGE_SIZE, TEMP_WINDOW_BASE, TEMP_WINDOW_PAGES};
 use crate::paging::{self, TABLE_L3_TEMP};
 use crate::println;
 use crate::stage2::{self, Geometry, Stage2, Stage2Error};
+use crate::subpage::{self, Claims};
 use crate::sync::SpinLock;
 use crate::vgic::IrqSet;
 
@@ -290,10 +291,52 @@ fn root_remap(pa: u64, size: u64) -> Result<(), Errno> {
     Ok(())
 }
 
-/// Regions of a cell that leave the root while the cell exists.
+/// Regions of a cell that leave the root's stage 2 while the cell
+/// exists. A sub-page region cannot (the root keeps the rest of the page,
+/// as upstream); it is claimed instead, see [`claim_subpages`].
 fn taken_from_root(r: &MemoryRegion) -> bool {
     !r.mem_flags()
         .intersects(MemFlags::COMM_REGION | MemFlags::ROOTSHARED)
+        && !subpage::is_emulated(r)
+}
+
+/// Physical sub-page ranges that non-root cells took from the root: the
+/// root's own sub-page regions do not reach them (only non-ROOTSHARED
+/// regions are claimed). Taken briefly by root CPUs in their trap path;
+/// never held while waiting for anything.
+static SUBPAGE_CLAIMS: SpinLock<Claims> = SpinLock::new(Claims::new());
+
+/// Whether a non-root cell took physical `[pa, pa + size)` from the root.
+pub fn subpage_taken(pa: u64, size: u64) -> bool {
+    SUBPAGE_CLAIMS.lock().overlaps(pa, size)
+}
+
+fn claimed_subpages(config: &CellConfig<'static>) -> impl Iterator<Item = &'static MemoryRegion> {
+    config
+        .memory_regions()
+        .iter()
+        .filter(|r| subpage::is_emulated(r) && !r.mem_flags().contains(MemFlags::ROOTSHARED))
+}
+
+/// Claim the cell's non-ROOTSHARED sub-page regions; all or nothing.
+fn claim_subpages(config: &CellConfig<'static>) -> Result<(), Errno> {
+    let mut claims = SUBPAGE_CLAIMS.lock();
+    let before = *claims;
+    for r in claimed_subpages(config) {
+        if !claims.claim(r.phys_start, r.size) {
+            *claims = before;
+            println!("Too many sub-page regions taken from the root cell");
+            return Err(Errno::NoMem);
+        }
+    }
+    Ok(())
+}
+
+fn release_subpages(config: &CellConfig<'static>) {
+    let mut claims = SUBPAGE_CLAIMS.lock();
+    for r in claimed_subpages(config) {
+        claims.release(r.phys_start, r.size);
+    }
 }
 
 /// Stop CPU `pc` and wait until it is parked at EL2.
@@ -392,10 +435,17 @@ fn validate(
     if errors != 0 {
         return Err(Errno::Inval);
     }
-    if config.memory_regions().iter().any(MemoryRegion::is_subpage) {
+    // The config check refuses sub-page regions without JAILHOUSE_MEM_IO
+    // (they are neither mappable nor emulated); keep that a hard rule here.
+    if let Some(r) = config
+        .memory_regions()
+        .iter()
+        .find(|r| r.is_subpage() && !subpage::is_emulated(r))
+    {
         println!(
-            "Cell \"{}\": sub-page memory regions are not supported yet",
-            name_str(name)
+            "Cell \"{}\": sub-page memory region at {:#x} is not a device window (JAILHOUSE_MEM_IO)",
+            name_str(name),
+            { r.virt_start }
         );
         return Err(Errno::Inval);
     }
@@ -454,7 +504,13 @@ fn build_stage2(config: &CellConfig<'static>) -> Result<(Stage2, u64), Errno> {
             return Err(Errno::NoMem);
         }
     };
-    for r in config.memory_regions().iter().chain(gic.iter()) {
+    // Sub-page regions stay unmapped: their accesses trap and are
+    // emulated (crate::subpage).
+    let mapped = config
+        .memory_regions()
+        .iter()
+        .filter(|r| !subpage::is_emulated(r));
+    for r in mapped.chain(gic.iter()) {
         let region = if r.mem_flags().contains(MemFlags::COMM_REGION) {
             MemoryRegion {
                 phys_start: comm_pa,
@@ -521,6 +577,10 @@ fn create_from(
     let (id, cpus, irqs) = validate(cells, config, caller)?;
     let slot = cells.iter().position(Option::is_none).ok_or(Errno::NoMem)?;
     let (s2, comm_pa) = build_stage2(config)?;
+    if let Err(e) = claim_subpages(config) {
+        destroy_stage2(s2, comm_pa);
+        return Err(e);
+    }
 
     // Commit: memory out of the root (undone if the pool runs dry).
     let taken = config
@@ -532,6 +592,7 @@ fn create_from(
             for r in taken.take(done + 1) {
                 let _ = root_remap(r.phys_start, r.size);
             }
+            release_subpages(config);
             destroy_stage2(s2, comm_pa);
             return Err(e);
         }
@@ -564,6 +625,7 @@ fn create_from(
         console: config
             .flags()
             .intersects(CellFlags::VIRTUAL_CONSOLE_PERMITTED | CellFlags::VIRTUAL_CONSOLE_ACTIVE),
+        regions: cell.config().memory_regions(),
     };
     let vttbr = Geometry::vttbr(cell.s2.root_pa(), cell.id.get() as u8);
     let vtcr = cell.s2.geometry().vtcr;
@@ -761,6 +823,7 @@ pub fn destroy(id: u64) -> Result<(), Errno> {
             println!("WARNING: Failed to re-assign memory region to root cell");
         }
     }
+    release_subpages(&config);
     destroy_stage2(cell.s2, cell.comm_pa);
     free_pages(cell.config_pa, cell.config_pages);
     print_pool_usage("after cell destruction");

@@ -72,6 +72,7 @@ use crate::paging::{self, Table, TABLE_L2_HIGH};
 use crate::psci::{self, Power, PowerOnError, PsciCpus, SmcAction, SmcKind};
 use crate::stage2::{self, Geometry, Stage2, TableAlloc};
 use crate::stats::CpuStats;
+use crate::subpage::{self, Violation};
 use crate::sync::SpinLock;
 use crate::trap::{self, DataAbort, Exit};
 use crate::vgic::{IrqSet, Pending, SGI_SOURCES};
@@ -100,6 +101,10 @@ pub(crate) struct CellView {
     pub virt_cpuid: bool,
     /// The cell may use `DEBUG_CONSOLE_PUTC`.
     pub console: bool,
+    /// The cell's memory regions, for its sub-page MMIO accesses: the
+    /// cell's config copy, which outlives the CPU's time in the cell (the
+    /// root resets the view before it frees the copy).
+    pub regions: &'static [MemoryRegion],
 }
 
 impl CellView {
@@ -111,6 +116,7 @@ impl CellView {
         comm_va: 0,
         virt_cpuid: false,
         console: false,
+        regions: &[],
     };
 
     /// The name as text, for messages.
@@ -178,6 +184,9 @@ pub(crate) struct PerCpu {
     /// touches it, at EL2.
     pending: UnsafeCell<Pending>,
 }
+
+// The state lives in one page of the per-CPU area.
+const _: () = assert!(core::mem::size_of::<PerCpu>() <= PAGE_SIZE);
 
 /// Running in its cell (the zeroed initial state).
 pub(crate) const POWER_ON: u32 = 0;
@@ -860,17 +869,25 @@ pub fn trap(frame: &mut Frame, esr: u64) -> ExitAction {
         Exit::DataAbort(dabt) => {
             pc.stats.count_exit(CpuStat::VmexitsMmio);
             let ipa = DataAbort::ipa(arch::read_hpfar(), arch::read_far());
-            match irqchip::emulate_mmio(pc, frame, ipa, dabt) {
-                Ok(()) => {
+            let handled = irqchip::emulate_mmio(pc, frame, ipa, dabt).map_or_else(
+                |()| emulate_subpage(pc, frame, ipa, dabt, pc.view().regions),
+                |()| Mmio::Done,
+            );
+            match handled {
+                Mmio::Done => {
                     arch::skip_instruction(dabt.long_insn);
                     ExitAction::RESUME
                 }
-                Err(()) => {
+                Mmio::NotOurs => {
                     let dir = if dabt.write { "write" } else { "read" };
                     println!(
                         "Unhandled data {dir} at {ipa:#x}({})",
                         if dabt.valid { dabt.size } else { 0 }
                     );
+                    println!("\nFATAL: unhandled trap (exception class 0x24)");
+                    fail_cpu(frame, pc, esr)
+                }
+                Mmio::Refused => {
                     println!("\nFATAL: unhandled trap (exception class 0x24)");
                     fail_cpu(frame, pc, esr)
                 }
@@ -956,10 +973,34 @@ fn smc(frame: &mut Frame, pc: &PerCpu, root: bool) {
 fn root_data_abort(frame: &mut Frame, pc: &PerCpu, dabt: DataAbort) {
     let far = arch::read_far();
     let ipa = DataAbort::ipa(arch::read_hpfar(), far);
-    if irqchip::emulate_mmio(pc, frame, ipa, dabt).is_ok() {
-        pc.stats.count_exit(CpuStat::VmexitsMmio);
-        arch::skip_instruction(dabt.long_insn);
-        return;
+    let handled = irqchip::emulate_mmio(pc, frame, ipa, dabt).map_or_else(
+        |()| {
+            emulate_subpage(
+                pc,
+                frame,
+                ipa,
+                dabt,
+                system_config().root_cell().memory_regions(),
+            )
+        },
+        |()| Mmio::Done,
+    );
+    match handled {
+        Mmio::Done => {
+            pc.stats.count_exit(CpuStat::VmexitsMmio);
+            arch::skip_instruction(dabt.long_insn);
+            return;
+        }
+        Mmio::Refused => {
+            pc.stats.count_exit(CpuStat::VmexitsMmio);
+            println!(
+                "External abort injected on CPU {} (Cell: \"root\")",
+                pc.cpu_id
+            );
+            inject_root_abort(pc, dabt, far);
+            return;
+        }
+        Mmio::NotOurs => {}
     }
     // A cell's creation may just have remapped the page (break-before-
     // make): if the access is allowed now, retry it.
@@ -979,12 +1020,91 @@ fn root_data_abort(frame: &mut Frame, pc: &PerCpu, dabt: DataAbort) {
         if dabt.valid { dabt.size } else { 0 },
         pc.cpu_id
     );
+    inject_root_abort(pc, dabt, far);
+}
+
+/// Deliver a synchronous external abort for the root's faulting access.
+fn inject_root_abort(pc: &PerCpu, dabt: DataAbort, far: u64) {
+    debug_assert_eq!(pc.cell.load(Ordering::Relaxed), ROOT_ID);
     // Parking a root CPU would hang Linux; a bus error lets it kill the
     // offending process (or oops, for the kernel).
     let inject = trap::data_abort_injection(arch::read_spsr(), dabt.write);
     // SAFETY: this is a synchronous exit of a root CPU, whose Linux has
     // its vectors installed.
     unsafe { arch::inject_el1_exception(inject.vector_offset, inject.esr, far) };
+}
+
+/// What became of a trapped data access that is not the GIC's.
+enum Mmio {
+    /// Performed; the instruction is done.
+    Done,
+    /// Not in an emulated region: the caller's unhandled-access path.
+    NotOurs,
+    /// In a sub-page region but not allowed (reported already).
+    Refused,
+}
+
+/// A trapped access to a sub-page region among `regions` (the current
+/// cell's): perform it if [`subpage::decide`] allows it, writing a read's
+/// result into the transfer register. The root also may not reach ranges
+/// a non-root cell took from it.
+fn emulate_subpage(
+    pc: &PerCpu,
+    frame: &mut Frame,
+    ipa: u64,
+    dabt: DataAbort,
+    regions: &[MemoryRegion],
+) -> Mmio {
+    let access = subpage::Access {
+        ipa,
+        size: dabt.size,
+        write: dabt.write,
+    };
+    let decision = match subpage::decide(regions, dabt.valid, &access) {
+        subpage::Decision::Forward(pa)
+            if pc.cell.load(Ordering::Relaxed) == ROOT_ID
+                && cell::subpage_taken(pa, u64::from(dabt.size)) =>
+        {
+            match subpage::find(regions, ipa) {
+                Some(region) => subpage::Decision::Refuse(region, Violation::TakenByCell),
+                None => subpage::Decision::NotSubpage,
+            }
+        }
+        decision => decision,
+    };
+    let dir = if dabt.write { "write" } else { "read" };
+    let refuse = |region: &MemoryRegion, why: &dyn core::fmt::Display| {
+        println!(
+            "Invalid MMIO {dir} at {ipa:#x}({}) of sub-page region {:#x}+{:#x}: {why}",
+            if dabt.valid { dabt.size } else { 0 },
+            { region.virt_start },
+            { region.size }
+        );
+        Mmio::Refused
+    };
+    let pa = match decision {
+        subpage::Decision::NotSubpage => return Mmio::NotOurs,
+        subpage::Decision::Refuse(region, why) => return refuse(&region, &why),
+        subpage::Decision::Forward(pa) => pa,
+    };
+    let value = match dabt.reg {
+        31 => 0,
+        r => dabt.write_value(frame.x[r as usize]),
+    };
+    // SAFETY: this CPU's id; `decide` checked that the access lies in one
+    // page of a device region the cell may access this way.
+    match unsafe { arch::mmio::access(pc.cpu_id, pa, dabt.size, dabt.write, value) } {
+        Ok(read) => {
+            if !dabt.write && dabt.reg != 31 {
+                frame.x[dabt.reg as usize] = dabt.read_result(read);
+            }
+            Mmio::Done
+        }
+        Err(arch::mmio::AccessError::NoWindow) => match subpage::find(regions, ipa) {
+            Some(region) => refuse(&region, &"this CPU has no MMIO window page"),
+            None => Mmio::NotOurs,
+        },
+    }
 }
 
 /// A CPU of a non-root cell did something it may not: dump its state,

@@ -1096,16 +1096,7 @@ pub fn emulate_mmio(pc: &PerCpu, frame: &mut Frame, ipa: u64, dabt: DataAbort) -
         result = vgic::typer_with_affinity(&access, result, affinity);
     }
     if !dabt.write && dabt.reg != 31 {
-        let bits = dabt.size * 8;
-        let mut v = result;
-        if dabt.sign_extend && bits < 64 {
-            let shift = 64 - bits;
-            v = (((v << shift) as i64) >> shift) as u64;
-            if !dabt.sixty_four {
-                v &= 0xffff_ffff;
-            }
-        }
-        frame.x[dabt.reg as usize] = v;
+        frame.x[dabt.reg as usize] = dabt.read_result(result);
     }
     Ok(())
 }

@@ -62,6 +62,15 @@ pub const TEMP_WINDOW_BASE: u64 = 0x0000_ffff_e000_0000;
 /// Pages in [`TEMP_WINDOW_BASE`]'s window (one level-3 table).
 pub const TEMP_WINDOW_PAGES: usize = 512;
 
+/// EL2 window through which the hypervisor performs the sub-page MMIO
+/// accesses of cells ([`crate::subpage`]): one device page per CPU
+/// (CPU n uses page n), remapped for each access to another page.
+pub const MMIO_WINDOW_BASE: u64 = TEMP_WINDOW_BASE + BLOCK_SIZE_2M;
+
+/// Pages in [`MMIO_WINDOW_BASE`]'s window (one level-3 table): CPUs
+/// numbered at or above it get no sub-page access.
+pub const MMIO_WINDOW_PAGES: usize = 512;
+
 const _: () = assert!(PERCPU_GUARD_OFFSET + PAGE_SIZE <= PERCPU_STACK_OFFSET);
 const _: () = assert!(UART_BASE + BLOCK_SIZE_2M <= HYPERVISOR_BASE);
 

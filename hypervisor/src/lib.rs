@@ -25,6 +25,7 @@ pub mod paging;
 pub mod psci;
 pub mod stage2;
 pub mod stats;
+pub mod subpage;
 pub mod sync;
 pub mod trap;
 pub mod vgic;

@@ -11,7 +11,10 @@
 //! * a 1 GiB identity block around the entry code, needed for the
 //!   instructions that switch the MMU on and off;
 //! * on request, the debug UART's 2 MiB block as device memory at
-//!   [`UART_BASE`].
+//!   [`UART_BASE`];
+//! * the level-3 tables of the temporary window ([`TEMP_WINDOW_BASE`])
+//!   and of the sub-page MMIO window ([`MMIO_WINDOW_BASE`]), empty; their
+//!   pages are mapped while they are used.
 //!
 //! It only computes table contents in memory the caller provides; it
 //! never touches system registers. [`build_boot_tables`] runs with the
@@ -21,7 +24,7 @@
 
 use crate::layout::{
     BLOCK_SIZE_2M, GIC_WINDOW_BASE, GIC_WINDOW_SIZE, HYPERVISOR_BASE, MAX_HYPERVISOR_MEMORY,
-    PAGE_SIZE, TEMP_WINDOW_BASE, UART_BASE,
+    MMIO_WINDOW_BASE, MMIO_WINDOW_PAGES, PAGE_SIZE, TEMP_WINDOW_BASE, UART_BASE,
 };
 
 /// Entries per table.
@@ -45,8 +48,10 @@ pub const TABLE_L2_HIGH: usize = 3;
 pub const TABLE_L3_FIRST: usize = 4;
 /// Index of the level-3 table of the temporary window.
 pub const TABLE_L3_TEMP: usize = TABLE_L3_FIRST + MAX_L3_TABLES;
+/// Index of the level-3 table of the sub-page MMIO window.
+pub const TABLE_L3_MMIO: usize = TABLE_L3_TEMP + 1;
 /// Number of boot tables (contiguous pages, in the order above).
-pub const BOOT_TABLES: usize = TABLE_L3_TEMP + 1;
+pub const BOOT_TABLES: usize = TABLE_L3_MMIO + 1;
 
 pub(crate) const DESC_VALID: u64 = 1 << 0;
 /// Bit 1: table (levels 0–2) or page (level 3) rather than block.
@@ -160,6 +165,7 @@ pub fn build_boot_tables(
     }
 
     tables[TABLE_L2_HIGH][index(TEMP_WINDOW_BASE, 2)] = table_desc(table_pa(TABLE_L3_TEMP));
+    tables[TABLE_L2_HIGH][index(MMIO_WINDOW_BASE, 2)] = table_desc(table_pa(TABLE_L3_MMIO));
 
     tables[TABLE_L0][index(entry_pa, 0)] = table_desc(table_pa(TABLE_L1_IDENTITY));
     tables[TABLE_L1_IDENTITY][index(entry_pa, 1)] = normal_block_desc(entry_pa & !((1 << 30) - 1));
@@ -197,6 +203,20 @@ pub fn map_gic_window(l2_high: &mut Table, start: u64, end: u64) -> Option<u64> 
 /// (the temporary window).
 pub const fn temp_page_desc(pa: u64) -> u64 {
     normal_page_desc(pa) | XN
+}
+
+/// Level-3 descriptor of a device page (Device-nGnRE), never executable.
+pub const fn device_page_desc(pa: u64) -> u64 {
+    (pa & OA_MASK) | XN | ACCESS_FLAG | AP_RES1 | ATTR_DEVICE | DESC_TABLE_OR_PAGE | DESC_VALID
+}
+
+/// CPU `cpu`'s page of the sub-page MMIO window: (entry index in
+/// [`TABLE_L3_MMIO`], EL2 virtual address), or `None` for CPUs beyond it.
+pub fn mmio_window_slot(cpu: u64) -> Option<(usize, u64)> {
+    let slot = usize::try_from(cpu)
+        .ok()
+        .filter(|&s| s < MMIO_WINDOW_PAGES)?;
+    Some((slot, MMIO_WINDOW_BASE + (slot * PAGE_SIZE) as u64))
 }
 
 /// Where the level-3 entry of hypervisor virtual address `va` lives:
@@ -388,6 +408,27 @@ mod tests {
             "too large"
         );
         assert_eq!(map_gic_window(l2, 5, 5), None);
+    }
+
+    #[test]
+    fn mmio_window_is_per_cpu_device_pages() {
+        let mut tables = built(HV_PA, HV_SIZE, 0x4000_0000);
+        assert_eq!(
+            tables[TABLE_L2_HIGH][index(MMIO_WINDOW_BASE, 2)] & OA_MASK,
+            TABLES_PA + (TABLE_L3_MMIO * PAGE_SIZE) as u64
+        );
+        assert_ne!(index(MMIO_WINDOW_BASE, 2), index(TEMP_WINDOW_BASE, 2));
+        assert_eq!(walk(&tables, MMIO_WINDOW_BASE), None, "empty until used");
+        let (slot, va) = mmio_window_slot(3).expect("CPU 3 has a page");
+        assert_eq!(va, MMIO_WINDOW_BASE + 0x3000);
+        assert_eq!(index(va, 3), slot);
+        tables[TABLE_L3_MMIO][slot] = device_page_desc(0xfe21_5000);
+        let (pa, desc) = walk(&tables, va + 0x54).expect("mapped");
+        assert_eq!(pa, 0xfe21_5054);
+        assert_eq!(desc & (7 << 2), ATTR_DEVICE);
+        assert_ne!(desc & XN, 0);
+        assert_eq!(mmio_window_slot(MMIO_WINDOW_PAGES as u64), None);
+        assert!(mmio_window_slot(MMIO_WINDOW_PAGES as u64 - 1).is_some());
     }
 
     #[test]

@@ -76,6 +76,37 @@ impl DataAbort {
         }
     }
 
+    /// The value the transfer register receives for a read that
+    /// returned `raw` (only its low `size` bytes count): zero-extended, or
+    /// sign-extended when the syndrome says so (SSE), to 64 bits for an X
+    /// register and to 32 bits, upper half zero, for a W register (SF).
+    pub const fn read_result(&self, raw: u64) -> u64 {
+        let bits = self.size * 8;
+        if bits >= 64 {
+            return raw;
+        }
+        let value = raw & ((1u64 << bits) - 1);
+        if !self.sign_extend {
+            return value;
+        }
+        let shift = 64 - bits;
+        let extended = (((value << shift) as i64) >> shift) as u64;
+        if self.sixty_four {
+            extended
+        } else {
+            extended & 0xffff_ffff
+        }
+    }
+
+    /// The bytes a write stores, from the transfer register's value.
+    pub const fn write_value(&self, register: u64) -> u64 {
+        if self.size >= 8 {
+            register
+        } else {
+            register & ((1u64 << (self.size * 8)) - 1)
+        }
+    }
+
     /// Intermediate physical address of the fault, from `HPFAR_EL2` and
     /// the page offset in `FAR_EL2`.
     pub const fn ipa(hpfar: u64, far: u64) -> u64 {
@@ -215,6 +246,52 @@ mod tests {
         );
         assert_eq!(data_abort_injection(0x3c4, false).vector_offset, 0);
         assert_eq!(data_abort_injection(0x10, false).vector_offset, 0x600);
+    }
+
+    #[test]
+    fn register_width_extension() {
+        let esr = |sas: u64, sse: bool, sf: bool| {
+            (1 << 24) | (sas << 22) | (u64::from(sse) << 21) | (u64::from(sf) << 15)
+        };
+        // ldrb w0: zero extension, stray upper bits dropped.
+        let ldrb = DataAbort::decode(esr(0, false, false));
+        assert_eq!(ldrb.read_result(0xffff_ff80), 0x80);
+        // ldrsb w0 / ldrsb x0.
+        assert_eq!(
+            DataAbort::decode(esr(0, true, false)).read_result(0x80),
+            0xffff_ff80
+        );
+        assert_eq!(
+            DataAbort::decode(esr(0, true, true)).read_result(0x80),
+            0xffff_ffff_ffff_ff80
+        );
+        assert_eq!(
+            DataAbort::decode(esr(0, true, true)).read_result(0x7f),
+            0x7f
+        );
+        // ldrsh x0, ldrh w0.
+        assert_eq!(
+            DataAbort::decode(esr(1, true, true)).read_result(0x8001),
+            0xffff_ffff_ffff_8001
+        );
+        assert_eq!(
+            DataAbort::decode(esr(1, false, false)).read_result(0x1_8001),
+            0x8001
+        );
+        // ldr w0 and ldrsw x0.
+        let ldr_w = DataAbort::decode(esr(2, false, false));
+        assert_eq!(ldr_w.read_result(0xdead_beef), 0xdead_beef);
+        assert_eq!(
+            DataAbort::decode(esr(2, true, true)).read_result(0x8000_0000),
+            0xffff_ffff_8000_0000
+        );
+        // ldr x0: everything.
+        let ldr_x = DataAbort::decode(esr(3, false, true));
+        assert_eq!(ldr_x.read_result(u64::MAX), u64::MAX);
+        // Writes keep the access's bytes only.
+        assert_eq!(ldrb.write_value(0x1234), 0x34);
+        assert_eq!(ldr_w.write_value(0x1_2345_6789), 0x2345_6789);
+        assert_eq!(ldr_x.write_value(u64::MAX), u64::MAX);
     }
 
     #[test]

@@ -244,6 +244,32 @@ pub(crate) unsafe fn mmio_write32(addr: usize, value: u32) {
     };
 }
 
+/// Read an 8-bit MMIO register with a single `ldrb`.
+///
+/// # Safety
+/// As [`mmio_read32`], for one byte.
+pub(crate) unsafe fn mmio_read8(addr: usize) -> u8 {
+    let value: u32;
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("ldrb {v:w}, [{a}]", a = in(reg) addr, v = out(reg) value, options(nostack, preserves_flags))
+    };
+    value as u8
+}
+
+/// Read a 16-bit MMIO register with a single `ldrh`.
+///
+/// # Safety
+/// As [`mmio_read32`], 2-byte aligned.
+pub(crate) unsafe fn mmio_read16(addr: usize) -> u16 {
+    let value: u32;
+    // SAFETY: the caller guarantees `addr` is a mapped device register.
+    unsafe {
+        asm!("ldrh {v:w}, [{a}]", a = in(reg) addr, v = out(reg) value, options(nostack, preserves_flags))
+    };
+    value as u16
+}
+
 /// Read a 64-bit MMIO register with a single `ldr`.
 ///
 /// # Safety

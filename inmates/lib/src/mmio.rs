@@ -1,11 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 
-//! MMIO for programs: single 32/64-bit `ldr`/`str` accesses, which the
+//! MMIO for programs: single 8/16/32/64-bit `ldr`/`str` accesses, which the
 //! hypervisor can emulate (or refuse) when it traps them. The address
 //! must be mapped first ([`crate::mmu::map_device`]; startup maps the
 //! console and the GIC).
 
 use crate::arch;
+
+/// Read an 8-bit device register.
+///
+/// # Safety
+/// As for [`read32`], for one byte.
+pub unsafe fn read8(addr: usize) -> u8 {
+    // SAFETY: forwarded from the caller.
+    unsafe { arch::mmio_read8(addr) }
+}
+
+/// Read a 16-bit device register.
+///
+/// # Safety
+/// As for [`read32`], 2-byte aligned.
+pub unsafe fn read16(addr: usize) -> u16 {
+    // SAFETY: forwarded from the caller.
+    unsafe { arch::mmio_read16(addr) }
+}
 
 /// Read a 32-bit device register.
 ///

@@ -45,6 +45,7 @@ use core::arch::{asm, global_asm};
 
 pub mod gic;
 pub mod gicv2;
+pub mod mmio;
 
 use crate::layout::{HYPERVISOR_BASE, PAGE_SIZE, PERCPU_SIZE, PERCPU_STATE_OFFSET, STACK_SIZE};
 use crate::paging::{self, Table, BOOT_TABLES, MAIR_EL2};

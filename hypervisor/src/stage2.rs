@@ -71,6 +71,25 @@ pub enum Stage2Error {
     OutOfPages,
 }
 
+impl core::fmt::Display for Stage2Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match *self {
+            Self::IpaTooLarge {
+                needed_end,
+                cpu_bits,
+            } => write!(
+                f,
+                "guest addresses up to {needed_end:#x} exceed the CPU's {cpu_bits}-bit IPA space"
+            ),
+            Self::BadRegion { virt_start } => {
+                write!(f, "region at {virt_start:#x} is not page aligned or wraps")
+            }
+            Self::Overlap { ipa } => write!(f, "regions overlap at {ipa:#x}"),
+            Self::OutOfPages => f.write_str("out of page-pool pages"),
+        }
+    }
+}
+
 /// Where stage-2 table pages come from (the page pool in the hypervisor,
 /// a vector in tests). Pages handed out must be zeroed.
 pub trait TableAlloc {

@@ -439,7 +439,7 @@ fn build_stage2(config: &CellConfig<'static>) -> Result<(Stage2, u64), Errno> {
         .max()
         .unwrap_or(0);
     let geometry = Geometry::new(arch::read_id_aa64mmfr0(), ipa_end).map_err(|e| {
-        println!("Cell stage 2: {e:?}");
+        println!("Cell stage 2: {e}");
         Errno::Inval
     })?;
     let (hv_start, hv_end) = hv_range();
@@ -472,7 +472,7 @@ fn build_stage2(config: &CellConfig<'static>) -> Result<(Stage2, u64), Errno> {
             (hv_start, hv_end)
         };
         if let Err(e) = s2.map_region(&mut tables, &region, hole.0, hole.1) {
-            println!("Cell region at {:#x}: {e:?}", { r.virt_start });
+            println!("Cell region at {:#x}: {e}", { r.virt_start });
             s2.destroy(&mut tables);
             tables.free_pages(comm_pa, 1);
             return Err(match e {

@@ -623,7 +623,7 @@ fn build_root_stage2(
         .max()
         .unwrap_or(0);
     let geometry = Geometry::new(arch::read_id_aa64mmfr0(), ipa_end).map_err(|e| {
-        println!("FATAL: root cell stage 2: {e:?}");
+        println!("FATAL: root cell stage 2: {e}");
         Errno::Inval
     })?;
     let mut guard = PAGE_POOL.lock();
@@ -633,7 +633,7 @@ fn build_root_stage2(
     for region in root_mapped_regions(config) {
         s2.map_region(&mut tables, &region, hv_pa, hv_pa + hv_size)
             .map_err(|e| {
-                println!("FATAL: root cell region at {:#x}: {e:?}", {
+                println!("FATAL: root cell region at {:#x}: {e}", {
                     region.phys_start
                 });
                 match e {

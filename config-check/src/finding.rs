@@ -2,7 +2,7 @@
 
 //! What the checks report: [`Finding`]s, their typed [`FindingKind`]s and
 //! the text that tells a user what is wrong and (with the `advice`
-//! feature) how to fix it.
+//! feature) why that matters and how to fix it.
 //!
 //! This module owns the wording and the severity of every finding. It does
 //! not look at configs itself; the checks build the findings.
@@ -518,18 +518,19 @@ fn same_offset(a: &RegionRef, b: &RegionRef) -> bool {
 /// The largest `cpu_set_size` the hypervisor accepts (one page).
 pub const MAX_CPU_SET_SIZE: u32 = 4096;
 
-/// Ends a finding's text with `; ` and how to fix it, written like
-/// `write!(f, ...)`; evaluates to the `fmt::Result`.
+/// Writes what follows a finding's problem: why it matters and, after
+/// `; `, how to fix it (the text starts with its own separator, `, but`,
+/// `; `, ...); arguments as for `write!(f, ...)`, evaluates to the
+/// `fmt::Result`.
 ///
 /// With the `advice` feature off it writes nothing and the advice is not
 /// compiled in at all: the hypervisor only says what is wrong, and its
-/// image stays small; `jailhouse config check` explains the fix.
+/// image stays small; `jailhouse config check` explains the rest.
 #[cfg(feature = "advice")]
 macro_rules! advice {
-    ($f:expr, $($arg:tt)+) => {{
-        $f.write_str("; ")?;
+    ($f:expr, $($arg:tt)+) => {
         write!($f, $($arg)+)
-    }};
+    };
 }
 
 /// Without the `advice` feature: the advice is left out (see above).
@@ -541,15 +542,15 @@ macro_rules! advice {
 }
 
 impl fmt::Display for FindingKind<'_> {
-    /// What is wrong and, with the `advice` feature, `; ` and how to fix
-    /// it.
+    /// What is wrong and, with the `advice` feature, why that matters and
+    /// how to fix it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             FindingKind::HypervisorMemoryEmpty => {
                 f.write_str("system config: hypervisor_memory has size 0")?;
                 advice!(
                     f,
-                    "reserve memory for the hypervisor (e.g. 16 MiB kept from Linux) and set \
+                    "; reserve memory for the hypervisor (e.g. 16 MiB kept from Linux) and set \
                      hypervisor_memory.phys_start and .size to it"
                 )
             }
@@ -560,7 +561,7 @@ impl fmt::Display for FindingKind<'_> {
                      {:#x}) is not 4 KiB aligned",
                     hypervisor.start, hypervisor.size
                 )?;
-                advice!(f, "align phys_start and size to 0x1000")
+                advice!(f, "; align phys_start and size to 0x1000")
             }
             FindingKind::HypervisorMemoryWraps { hypervisor } => {
                 write!(
@@ -568,7 +569,7 @@ impl fmt::Display for FindingKind<'_> {
                     "system config: hypervisor_memory {hypervisor} runs past the end of the \
                      64-bit address space"
                 )?;
-                advice!(f, "fix phys_start or size")
+                advice!(f, "; fix phys_start or size")
             }
             FindingKind::UnknownDebugConsoleType { kind } => {
                 write!(
@@ -578,7 +579,7 @@ impl fmt::Display for FindingKind<'_> {
                 )?;
                 advice!(
                     f,
-                    "use a JAILHOUSE_CON_TYPE_* value (PL011 = 3, 8250 = 2, ...) or \
+                    "; use a JAILHOUSE_CON_TYPE_* value (PL011 = 3, 8250 = 2, ...) or \
                      JAILHOUSE_CON_TYPE_NONE (0) for no console"
                 )
             }
@@ -588,7 +589,7 @@ impl fmt::Display for FindingKind<'_> {
                     "system config: platform_info.arm.gic_version is {version}, but only GICv2 \
                      and GICv3 are supported"
                 )?;
-                advice!(f, "set it to 2 or 3 as the device tree's GIC node says")
+                advice!(f, "; set it to 2 or 3 as the device tree's GIC node says")
             }
             FindingKind::GicBaseMissing { version, device } => {
                 write!(
@@ -596,7 +597,10 @@ impl fmt::Display for FindingKind<'_> {
                     "system config: a GICv{version} needs the {device} address, but {} is 0",
                     device.field()
                 )?;
-                advice!(f, "set it from the device tree's interrupt-controller node")
+                advice!(
+                    f,
+                    "; set it from the device tree's interrupt-controller node"
+                )
             }
             FindingKind::MaintenanceIrqNotPpi { irq } => {
                 write!(
@@ -604,13 +608,13 @@ impl fmt::Display for FindingKind<'_> {
                     "system config: platform_info.arm.maintenance_irq is {irq}, which is not a \
                      PPI (16-31)"
                 )?;
-                advice!(f, "set it to the GIC maintenance interrupt, usually 25")
+                advice!(f, "; set it to the GIC maintenance interrupt, usually 25")
             }
             FindingKind::CellNameEmpty { cell } => {
                 write!(f, "{cell}: the name is empty")?;
                 advice!(
                     f,
-                    "give the cell a name, it is how `jailhouse cell` commands and the \
+                    "; give the cell a name, it is how `jailhouse cell` commands and the \
                      hypervisor's messages refer to it"
                 )
             }
@@ -618,28 +622,31 @@ impl fmt::Display for FindingKind<'_> {
                 write!(
                     f,
                     "{cell}: the name fills all 32 bytes of the name field without a \
-                     terminating NUL, so it is cut to 31 characters"
-                )?;
-                advice!(f, "shorten it to at most 31")
-            }
-            FindingKind::UnknownCellFlags { cell, bits } => {
-                write!(
-                    f,
-                    "{cell}: flags contain unknown bits {bits:#x}, which are ignored"
+                     terminating NUL"
                 )?;
                 advice!(
                     f,
-                    "remove them (known: JAILHOUSE_CELL_PASSIVE_COMMREG, _AARCH32, _VIRT_CPUID, \
-                     _VIRTUAL_CONSOLE_PERMITTED, _VIRTUAL_CONSOLE_ACTIVE)"
+                    ", so it is cut to 31 characters; shorten it to at most 31"
+                )
+            }
+            FindingKind::UnknownCellFlags { cell, bits } => {
+                write!(f, "{cell}: flags contain unknown bits {bits:#x}")?;
+                advice!(
+                    f,
+                    ", which are ignored; remove them (known: JAILHOUSE_CELL_PASSIVE_COMMREG, \
+                     _AARCH32, _VIRT_CPUID, _VIRTUAL_CONSOLE_PERMITTED, _VIRTUAL_CONSOLE_ACTIVE)"
                 )
             }
             FindingKind::UnknownCellConsoleType { cell, kind } => {
                 write!(
                     f,
-                    "{cell}: console.type {kind} ({kind:#x}) is not a known console type, so \
-                     the guest cannot use the console it is told about"
+                    "{cell}: console.type {kind} ({kind:#x}) is not a known console type"
                 )?;
-                advice!(f, "use a JAILHOUSE_CON_TYPE_* value")
+                advice!(
+                    f,
+                    ", so the guest cannot use the console it is told about; use a \
+                     JAILHOUSE_CON_TYPE_* value"
+                )
             }
             FindingKind::CpuSetTooLarge { cell, size } => {
                 write!(
@@ -649,15 +656,15 @@ impl fmt::Display for FindingKind<'_> {
                 )?;
                 advice!(
                     f,
-                    "size the CPU bitmap for the CPUs that exist (8 bytes cover 64 CPUs)"
+                    "; size the CPU bitmap for the CPUs that exist (8 bytes cover 64 CPUs)"
                 )
             }
             FindingKind::NoCpus { cell } => {
-                write!(
+                write!(f, "{cell}: the CPU set is empty")?;
+                advice!(
                     f,
-                    "{cell}: the CPU set is empty, but a cell needs at least one CPU"
-                )?;
-                advice!(f, "set its bit in .cpus")
+                    ", but a cell needs at least one CPU; set its bit in .cpus"
+                )
             }
             FindingKind::CpusNotInSystem {
                 cell,
@@ -670,29 +677,28 @@ impl fmt::Display for FindingKind<'_> {
                 } else {
                     write!(f, "{cell}: CPU {first} is")?;
                 }
-                write!(
+                write!(f, " not in the CPU set of {root}")?;
+                advice!(
                     f,
-                    " not in the CPU set of {root}, but the hypervisor only controls the root \
-                     cell's CPUs"
-                )?;
-                advice!(f, "use only those")
+                    ", but the hypervisor only controls the root cell's CPUs; use only those"
+                )
             }
             FindingKind::RootLeftWithoutCpus { cell, root } => {
                 match cell {
                     Some(cell) => write!(f, "{cell} takes every CPU of {root}")?,
                     None => write!(f, "the non-root cells together take every CPU of {root}")?,
                 }
-                f.write_str(
+                advice!(
+                    f,
                     ", but the root cell must keep at least one to run Linux and the management \
-                     commands",
-                )?;
-                advice!(f, "leave it a CPU")
+                     commands; leave it a CPU"
+                )
             }
             FindingKind::RegionZeroSize { cell, region } => {
                 write!(f, "{cell}: {region} has size 0")?;
                 advice!(
                     f,
-                    "give it its size, or turn it into an unused slot by zeroing all its fields"
+                    "; give it its size, or turn it into an unused slot by zeroing all its fields"
                 )
             }
             FindingKind::RegionMisaligned { cell, region } => {
@@ -700,38 +706,38 @@ impl fmt::Display for FindingKind<'_> {
                 write!(f, "{cell}: {region} ")?;
                 if region.is_comm() {
                     f.write_str("is a comm region at a guest address that is not 4 KiB aligned")?;
-                    advice!(f, "place it on a page boundary")
+                    advice!(f, "; place it on a page boundary")
                 } else if r.is_subpage() {
-                    f.write_str(
-                        "has a guest address or size that is not 4 KiB aligned, which only a \
-                         device register window (JAILHOUSE_MEM_IO, emulated by the hypervisor \
-                         as a subpage region) may have",
-                    )?;
+                    f.write_str("has a guest address or size that is not 4 KiB aligned")?;
                     advice!(
                         f,
-                        "align virt_start and size to 0x1000, or add JAILHOUSE_MEM_IO if it is \
-                         a device smaller than a page"
+                        ", which only a device register window (JAILHOUSE_MEM_IO, emulated by the \
+                         hypervisor as a subpage region) may have; align virt_start and size to \
+                         0x1000, or add JAILHOUSE_MEM_IO if it is a device smaller than a page"
                     )
                 } else {
                     write!(
                         f,
                         "has phys_start {:#x}, which is not 4 KiB aligned although virt_start \
-                         and size are, so it cannot be mapped page by page",
+                         and size are",
                         { r.phys_start }
                     )?;
-                    advice!(f, "align phys_start to 0x1000")
+                    advice!(
+                        f,
+                        ", so it cannot be mapped page by page; align phys_start to 0x1000"
+                    )
                 }
             }
             FindingKind::SubpageRegionWithoutAccessWidth { cell, region } => {
                 write!(
                     f,
                     "{cell}: {region} is a subpage region (emulated by the hypervisor) that \
-                     allows no access width, so every access to it fails"
+                     allows no access width"
                 )?;
                 advice!(
                     f,
-                    "add the widths the device needs (JAILHOUSE_MEM_IO_8, _IO_16, _IO_32, \
-                     _IO_64)"
+                    ", so every access to it fails; add the widths the device needs \
+                     (JAILHOUSE_MEM_IO_8, _IO_16, _IO_32, _IO_64)"
                 )
             }
             FindingKind::RegionWraps {
@@ -748,7 +754,7 @@ impl fmt::Display for FindingKind<'_> {
                     f,
                     "{cell}: {region}: {sum} past the end of the 64-bit address space"
                 )?;
-                advice!(f, "fix the start address or the size")
+                advice!(f, "; fix the start address or the size")
             }
             FindingKind::RegionsOverlap {
                 cell,
@@ -759,7 +765,7 @@ impl fmt::Display for FindingKind<'_> {
                 write!(f, "{cell}: {first} and {second} overlap in {space}")?;
                 advice!(
                     f,
-                    "{}",
+                    "; {}",
                     if self.severity() == Severity::Warning {
                         "both send the overlap to the same place, which works, but one region's \
                          flags silently win; split the larger region around the smaller one"
@@ -780,9 +786,9 @@ impl fmt::Display for FindingKind<'_> {
                 )?;
                 advice!(
                     f,
-                    "the hypervisor takes its own memory away from the root cell, so this works \
-                     (openEuler's configs do it), but the config claims memory the root cell \
-                     never gets; split the region around {hypervisor}"
+                    "; the hypervisor takes its own memory away from the root cell, so this \
+                     works (openEuler's configs do it), but the config claims memory the root \
+                     cell never gets; split the region around {hypervisor}"
                 )
             }
             FindingKind::RegionOverlapsHypervisor {
@@ -792,10 +798,12 @@ impl fmt::Display for FindingKind<'_> {
             } => {
                 write!(
                     f,
-                    "{cell}: {region} overlaps the hypervisor memory {hypervisor}, which no \
-                     non-root cell may map"
+                    "{cell}: {region} overlaps the hypervisor memory {hypervisor}"
                 )?;
-                advice!(f, "move the region out of {hypervisor}")
+                advice!(
+                    f,
+                    ", which no non-root cell may map; move the region out of {hypervisor}"
+                )
             }
             FindingKind::RegionCoversPlatformDevice {
                 cell,
@@ -805,31 +813,32 @@ impl fmt::Display for FindingKind<'_> {
             } => {
                 write!(
                     f,
-                    "{cell}: {region} maps the {device} at {device_span} ({}), which the \
-                     hypervisor must keep for itself: mapped, it would let the cell bypass the \
-                     hypervisor's emulation and isolation",
+                    "{cell}: {region} maps the {device} at {device_span} ({})",
                     device.field()
                 )?;
-                advice!(f, "leave {device_span} out of the region")
+                advice!(
+                    f,
+                    ", which the hypervisor must keep for itself: mapped, it would let the cell \
+                     bypass the hypervisor's emulation and isolation; leave {device_span} out \
+                     of the region"
+                )
             }
             FindingKind::RegionOutsideRoot { cell, region, root } => {
                 write!(f, "{cell}: {region} is not inside the memory of {root}")?;
                 advice!(
                     f,
-                    "a cell can only be given memory and devices the root cell owns (creating it \
-                     moves them from the root cell); move the region into a root cell region, or \
-                     add the range to the root cell config"
+                    "; a cell can only be given memory and devices the root cell owns (creating \
+                     it moves them from the root cell); move the region into a root cell \
+                     region, or add the range to the root cell config"
                 )
             }
             FindingKind::CommRegionMissing { cell } => {
-                write!(
-                    f,
-                    "{cell}: no memory region has JAILHOUSE_MEM_COMM_REGION, but the hypervisor \
-                     talks to every non-root cell through its communication region"
-                )?;
+                write!(f, "{cell}: no memory region has JAILHOUSE_MEM_COMM_REGION")?;
                 advice!(
                     f,
-                    "add one (size 0x1000, READ | WRITE | COMM_REGION, e.g. at guest 0x80000000)"
+                    ", but the hypervisor talks to every non-root cell through its \
+                     communication region; add one (size 0x1000, READ | WRITE | COMM_REGION, \
+                     e.g. at guest 0x80000000)"
                 )
             }
             FindingKind::CommRegionDuplicate {
@@ -837,21 +846,19 @@ impl fmt::Display for FindingKind<'_> {
                 first,
                 second,
             } => {
-                write!(
+                write!(f, "{cell}: {first} and {second} are both comm regions")?;
+                advice!(
                     f,
-                    "{cell}: {first} and {second} are both comm regions, but a cell has one \
-                     communication page"
-                )?;
-                advice!(f, "remove memory region {}", second.index)
+                    ", but a cell has one communication page; remove memory region {}",
+                    second.index
+                )
             }
             FindingKind::CommRegionSize { cell, region } => {
-                write!(
+                write!(f, "{cell}: {region} has size {:#x}", { region.region.size })?;
+                advice!(
                     f,
-                    "{cell}: {region} has size {:#x}, but the communication region is exactly \
-                     one page",
-                    { region.region.size }
-                )?;
-                advice!(f, "set its size to 0x1000")
+                    ", but the communication region is exactly one page; set its size to 0x1000"
+                )
             }
             FindingKind::IrqchipPinBaseMisaligned {
                 cell,
@@ -860,12 +867,12 @@ impl fmt::Display for FindingKind<'_> {
             } => {
                 write!(
                     f,
-                    "{cell}: irqchip {index}: pin_base {pin_base} is not a multiple of 32, so \
-                     its bitmap cannot be used"
+                    "{cell}: irqchip {index}: pin_base {pin_base} is not a multiple of 32"
                 )?;
                 advice!(
                     f,
-                    "set it to a multiple of 32 (32 covers SPIs 32-159, 160 covers 160-287, ...)"
+                    ", so its bitmap cannot be used; set it to a multiple of 32 (32 covers SPIs \
+                     32-159, 160 covers 160-287, ...)"
                 )
             }
             FindingKind::IrqchipPinBaseOutOfRange {
@@ -879,7 +886,7 @@ impl fmt::Display for FindingKind<'_> {
                      bitmap beyond the GIC's last interrupt ID (pin_base + 128 must not exceed \
                      1024)"
                 )?;
-                advice!(f, "use a pin_base of at most 896")
+                advice!(f, "; use a pin_base of at most 896")
             }
             FindingKind::IrqchipAddressMismatch {
                 cell,
@@ -890,39 +897,44 @@ impl fmt::Display for FindingKind<'_> {
                 write!(
                     f,
                     "{cell}: irqchip {index} has address {address:#x}, not the GIC \
-                     distributor's {gicd_base:#x} (platform_info.arm.gicd_base), so its \
-                     interrupts are ignored"
+                     distributor's {gicd_base:#x} (platform_info.arm.gicd_base)"
                 )?;
-                advice!(f, "set .address = {gicd_base:#x}")
+                advice!(
+                    f,
+                    ", so its interrupts are ignored; set .address = {gicd_base:#x}"
+                )
             }
             FindingKind::IrqchipClaimsPrivateIrqs { cell, index, bits } => {
                 write!(
                     f,
                     "{cell}: irqchip {index} has pin_base 0 and claims SGIs/PPIs (bitmap word 0 \
-                     = {bits:#010x}), but interrupts 0-31 are per CPU and always belong to the \
-                     cell that owns the CPU"
+                     = {bits:#010x})"
                 )?;
-                advice!(f, "clear word 0 and list SPIs (32 and up) only")
+                advice!(
+                    f,
+                    ", but interrupts 0-31 are per CPU and always belong to the cell that owns \
+                     the CPU; clear word 0 and list SPIs (32 and up) only"
+                )
             }
             FindingKind::ResetAddressNotInRam { cell, address } => {
                 write!(
                     f,
                     "{cell}: cpu_reset_address {address:#x} is not inside a loadable or \
-                     executable RAM region of the cell, so its first CPU would start outside \
-                     the loaded image"
+                     executable RAM region of the cell"
                 )?;
                 advice!(
                     f,
-                    "set it to the image's entry point (usually 0), or map LOADABLE RAM there"
+                    ", so its first CPU would start outside the loaded image; set it to the \
+                     image's entry point (usually 0), or map LOADABLE RAM there"
                 )
             }
             FindingKind::DuplicateCellName { first, second } => {
-                write!(
+                write!(f, "{first} and {second} have the same name")?;
+                advice!(
                     f,
-                    "{first} and {second} have the same name, but cell names must be unique \
-                     (the driver refuses to create the second)"
-                )?;
-                advice!(f, "rename one of them")
+                    ", but cell names must be unique (the driver refuses to create the second); \
+                     rename one of them"
+                )
             }
             FindingKind::CpuConflict {
                 first,
@@ -934,10 +946,10 @@ impl fmt::Display for FindingKind<'_> {
                 if count > 1 {
                     write!(f, " ({count} CPUs in common)")?;
                 }
-                f.write_str(", but a CPU belongs to one cell at a time")?;
                 advice!(
                     f,
-                    "give each cell its own CPUs, or do not run these cells together"
+                    ", but a CPU belongs to one cell at a time; give each cell its own CPUs, or \
+                     do not run these cells together"
                 )
             }
             FindingKind::MemoryConflict {
@@ -948,14 +960,13 @@ impl fmt::Display for FindingKind<'_> {
             } => {
                 write!(
                     f,
-                    "{first} {first_region} and {second} {second_region} overlap physically, \
-                     but memory given to one cell is taken from the root cell and cannot also \
-                     go to another"
+                    "{first} {first_region} and {second} {second_region} overlap physically"
                 )?;
                 advice!(
                     f,
-                    "move one of them, or mark both JAILHOUSE_MEM_ROOTSHARED if the memory is \
-                     meant to be shared"
+                    ", but memory given to one cell is taken from the root cell and cannot also \
+                     go to another; move one of them, or mark both JAILHOUSE_MEM_ROOTSHARED if \
+                     the memory is meant to be shared"
                 )
             }
             FindingKind::IrqConflict {
@@ -968,8 +979,11 @@ impl fmt::Display for FindingKind<'_> {
                 if count > 1 {
                     write!(f, " ({count} interrupts in common)")?;
                 }
-                f.write_str(", but an SPI is delivered to one cell only")?;
-                advice!(f, "remove it from one cell's irqchip bitmap")
+                advice!(
+                    f,
+                    ", but an SPI is delivered to one cell only; remove it from one cell's \
+                     irqchip bitmap"
+                )
             }
         }
     }
@@ -1000,8 +1014,8 @@ impl<'a> Finding<'a> {
 }
 
 impl fmt::Display for Finding<'_> {
-    /// `error: <what is wrong>; <how to fix it>`, the last part only with
-    /// the `advice` feature.
+    /// `error: <what is wrong>, <why that matters>; <how to fix it>`, the
+    /// last two parts only with the `advice` feature.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.severity, self.kind)
     }
@@ -1044,7 +1058,8 @@ mod tests {
         is_root: false,
     };
 
-    /// A few findings: (kind, what is wrong, `; ` and the advice).
+    /// A few findings: (kind, what is wrong, the advice: why it matters
+    /// and how to fix it).
     fn samples() -> [(FindingKind<'static>, &'static str, &'static str); 3] {
         [
             (
@@ -1065,21 +1080,22 @@ mod tests {
                     cpu: 1,
                     count: 2,
                 },
-                "error: cell \"demo\" and cell \"freertos\" both claim CPU 1 (2 CPUs in common), \
-                 but a CPU belongs to one cell at a time",
-                "; give each cell its own CPUs, or do not run these cells together",
+                "error: cell \"demo\" and cell \"freertos\" both claim CPU 1 (2 CPUs in common)",
+                ", but a CPU belongs to one cell at a time; give each cell its own CPUs, or do \
+                 not run these cells together",
             ),
             (
                 FindingKind::CommRegionMissing { cell: DEMO },
-                "error: cell \"demo\": no memory region has JAILHOUSE_MEM_COMM_REGION, but the \
-                 hypervisor talks to every non-root cell through its communication region",
-                "; add one (size 0x1000, READ | WRITE | COMM_REGION, e.g. at guest 0x80000000)",
+                "error: cell \"demo\": no memory region has JAILHOUSE_MEM_COMM_REGION",
+                ", but the hypervisor talks to every non-root cell through its communication \
+                 region; add one (size 0x1000, READ | WRITE | COMM_REGION, e.g. at guest \
+                 0x80000000)",
             ),
         ]
     }
 
     /// With the `advice` feature (the default, `jailhouse config check`)
-    /// a finding says what is wrong and how to fix it.
+    /// a finding says what is wrong, why it matters and how to fix it.
     #[cfg(feature = "advice")]
     #[test]
     fn messages_with_advice() {

@@ -18,8 +18,8 @@
 //!
 //! /// Whether the system and cells may run together; prints every finding,
 //! /// e.g. `error: cell "demo": memory region 2 (phys ...) is not inside the
-//! /// memory of root cell "qemu"; ...` (the advice after `; ` only with
-//! /// the `advice` feature).
+//! /// memory of root cell "qemu"; ...` (what follows the root cell's name
+//! /// only with the `advice` feature).
 //! fn acceptable(sys: &SystemConfig<'_>, cells: &[CellConfig<'_>]) -> bool {
 //!     let mut tally = Tally::default();
 //!     check_all(sys, cells, &mut |finding: Finding<'_>| {
@@ -37,11 +37,12 @@
 //! refuses; warnings are configs that work but probably not as intended,
 //! e.g. openEuler's QEMU root cell whose RAM spans the hypervisor memory.
 //!
-//! The "how to fix it" part, after a `; `, comes with the `advice` feature,
+//! Why a problem matters and how to fix it come with the `advice` feature,
 //! which is on by default and which `jailhouse config check` uses. The
-//! hypervisor turns it off: it prints only what is wrong, and the advice
-//! texts and the code that writes them stay out of `jailhouse.bin`. The
-//! text before the `; ` is the same either way.
+//! hypervisor turns it off: it prints only what is wrong (`cell "a" and
+//! cell "b" both claim CPU 1`), and the advice texts and the code that
+//! writes them stay out of `jailhouse.bin`. What is wrong reads the same
+//! either way.
 //!
 //! This crate must not panic or allocate on any parsed input, and must not
 //! touch hardware: it is pure logic, tested on the host.

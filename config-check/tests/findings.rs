@@ -39,9 +39,9 @@ fn on_cells(sys: &System, cells: &[Cell], f: impl FnOnce(&[Finding<'_>])) {
     f(&together_findings(&parse_system(&sys_blob), &parsed));
 }
 
-/// Whether messages end with how to fix the problem (the crate's `advice`
-/// feature, on by default); the assertions on that part are skipped
-/// without it (`cargo test -p jailhouse-config-check --no-default-features`).
+/// Whether messages go on to why the problem matters and how to fix it
+/// (the crate's `advice` feature, on by default); the assertions on that
+/// part are skipped without it (`cargo test -p jailhouse-config-check --no-default-features`).
 const ADVICE: bool = cfg!(feature = "advice");
 
 fn message(f: &Finding<'_>) -> String {
@@ -293,7 +293,7 @@ fn region_misaligned() {
         assert!(
             matches!(f.kind, FindingKind::RegionMisaligned { region, .. } if region.index == 1)
         );
-        assert!(message(f).contains("JAILHOUSE_MEM_IO"), "{f}");
+        assert!(!ADVICE || message(f).contains("JAILHOUSE_MEM_IO"), "{f}");
     });
 
     // A comm region at an unaligned guest address.
@@ -882,8 +882,7 @@ fn display_prefixes_severity() {
     on_cell(&qemu_system(), &cell, |found| {
         let text = message(only(found, Severity::Error));
         let problem = "error: cell \"inmate-demo\": no memory region has \
-                       JAILHOUSE_MEM_COMM_REGION, but the hypervisor talks to every non-root \
-                       cell through its communication region";
+                       JAILHOUSE_MEM_COMM_REGION";
         if ADVICE {
             assert_eq!(
                 text,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! What the checks report: [`Finding`]s, their typed [`FindingKind`]s and
-//! the text that tells a user what is wrong and how to fix it.
+//! the text that tells a user what is wrong and (with the `advice`
+//! feature) why that matters and how to fix it.
 //!
 //! This module owns the wording and the severity of every finding. It does
 //! not look at configs itself; the checks build the findings.
@@ -517,79 +518,154 @@ fn same_offset(a: &RegionRef, b: &RegionRef) -> bool {
 /// The largest `cpu_set_size` the hypervisor accepts (one page).
 pub const MAX_CPU_SET_SIZE: u32 = 4096;
 
+/// Writes what follows a finding's problem: why it matters and, after
+/// `; `, how to fix it (the text starts with its own separator, `, but`,
+/// `; `, ...); arguments as for `write!(f, ...)`, evaluates to the
+/// `fmt::Result`.
+///
+/// With the `advice` feature off it writes nothing and the advice is not
+/// compiled in at all: the hypervisor only says what is wrong, and its
+/// image stays small; `jailhouse config check` explains the rest.
+#[cfg(feature = "advice")]
+macro_rules! advice {
+    ($f:expr, $($arg:tt)+) => {
+        write!($f, $($arg)+)
+    };
+}
+
+/// Without the `advice` feature: the advice is left out (see above).
+#[cfg(not(feature = "advice"))]
+macro_rules! advice {
+    ($f:expr, $($arg:tt)+) => {
+        fmt::Result::Ok(())
+    };
+}
+
 impl fmt::Display for FindingKind<'_> {
+    /// What is wrong and, with the `advice` feature, why that matters and
+    /// how to fix it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            FindingKind::HypervisorMemoryEmpty => f.write_str(
-                "system config: hypervisor_memory has size 0; reserve memory for the \
-                 hypervisor (e.g. 16 MiB kept from Linux) and set hypervisor_memory.phys_start \
-                 and .size to it",
-            ),
-            FindingKind::HypervisorMemoryMisaligned { hypervisor } => write!(
-                f,
-                "system config: hypervisor_memory {hypervisor} (phys_start {:#x}, size {:#x}) is \
-                 not 4 KiB aligned; align phys_start and size to 0x1000",
-                hypervisor.start, hypervisor.size
-            ),
-            FindingKind::HypervisorMemoryWraps { hypervisor } => write!(
-                f,
-                "system config: hypervisor_memory {hypervisor} runs past the end of the 64-bit \
-                 address space; fix phys_start or size"
-            ),
-            FindingKind::UnknownDebugConsoleType { kind } => write!(
-                f,
-                "system config: debug_console.type {kind} ({kind:#x}) is not a known console \
-                 type; use a JAILHOUSE_CON_TYPE_* value (PL011 = 3, 8250 = 2, ...) or \
-                 JAILHOUSE_CON_TYPE_NONE (0) for no console"
-            ),
-            FindingKind::UnsupportedGicVersion { version } => write!(
-                f,
-                "system config: platform_info.arm.gic_version is {version}, but only GICv2 and \
-                 GICv3 are supported; set it to 2 or 3 as the device tree's GIC node says"
-            ),
-            FindingKind::GicBaseMissing { version, device } => write!(
-                f,
-                "system config: a GICv{version} needs the {device} address, but {} is 0; set it \
-                 from the device tree's interrupt-controller node",
-                device.field()
-            ),
-            FindingKind::MaintenanceIrqNotPpi { irq } => write!(
-                f,
-                "system config: platform_info.arm.maintenance_irq is {irq}, which is not a PPI \
-                 (16-31); set it to the GIC maintenance interrupt, usually 25"
-            ),
-            FindingKind::CellNameEmpty { cell } => write!(
-                f,
-                "{cell}: the name is empty; give the cell a name, it is how `jailhouse cell` \
-                 commands and the hypervisor's messages refer to it"
-            ),
-            FindingKind::CellNameNotTerminated { cell } => write!(
-                f,
-                "{cell}: the name fills all 32 bytes of the name field without a terminating \
-                 NUL, so it is cut to 31 characters; shorten it to at most 31"
-            ),
-            FindingKind::UnknownCellFlags { cell, bits } => write!(
-                f,
-                "{cell}: flags contain unknown bits {bits:#x}, which are ignored; remove them \
-                 (known: JAILHOUSE_CELL_PASSIVE_COMMREG, _AARCH32, _VIRT_CPUID, \
-                 _VIRTUAL_CONSOLE_PERMITTED, _VIRTUAL_CONSOLE_ACTIVE)"
-            ),
-            FindingKind::UnknownCellConsoleType { cell, kind } => write!(
-                f,
-                "{cell}: console.type {kind} ({kind:#x}) is not a known console type, so the \
-                 guest cannot use the console it is told about; use a JAILHOUSE_CON_TYPE_* value"
-            ),
-            FindingKind::CpuSetTooLarge { cell, size } => write!(
-                f,
-                "{cell}: cpu_set_size is {size} bytes, more than the {MAX_CPU_SET_SIZE} the \
-                 hypervisor accepts; size the CPU bitmap for the CPUs that exist (8 bytes cover \
-                 64 CPUs)"
-            ),
-            FindingKind::NoCpus { cell } => write!(
-                f,
-                "{cell}: the CPU set is empty, but a cell needs at least one CPU; set its bit in \
-                 .cpus"
-            ),
+            FindingKind::HypervisorMemoryEmpty => {
+                f.write_str("system config: hypervisor_memory has size 0")?;
+                advice!(
+                    f,
+                    "; reserve memory for the hypervisor (e.g. 16 MiB kept from Linux) and set \
+                     hypervisor_memory.phys_start and .size to it"
+                )
+            }
+            FindingKind::HypervisorMemoryMisaligned { hypervisor } => {
+                write!(
+                    f,
+                    "system config: hypervisor_memory {hypervisor} (phys_start {:#x}, size \
+                     {:#x}) is not 4 KiB aligned",
+                    hypervisor.start, hypervisor.size
+                )?;
+                advice!(f, "; align phys_start and size to 0x1000")
+            }
+            FindingKind::HypervisorMemoryWraps { hypervisor } => {
+                write!(
+                    f,
+                    "system config: hypervisor_memory {hypervisor} runs past the end of the \
+                     64-bit address space"
+                )?;
+                advice!(f, "; fix phys_start or size")
+            }
+            FindingKind::UnknownDebugConsoleType { kind } => {
+                write!(
+                    f,
+                    "system config: debug_console.type {kind} ({kind:#x}) is not a known \
+                     console type"
+                )?;
+                advice!(
+                    f,
+                    "; use a JAILHOUSE_CON_TYPE_* value (PL011 = 3, 8250 = 2, ...) or \
+                     JAILHOUSE_CON_TYPE_NONE (0) for no console"
+                )
+            }
+            FindingKind::UnsupportedGicVersion { version } => {
+                write!(
+                    f,
+                    "system config: platform_info.arm.gic_version is {version}, but only GICv2 \
+                     and GICv3 are supported"
+                )?;
+                advice!(f, "; set it to 2 or 3 as the device tree's GIC node says")
+            }
+            FindingKind::GicBaseMissing { version, device } => {
+                write!(
+                    f,
+                    "system config: a GICv{version} needs the {device} address, but {} is 0",
+                    device.field()
+                )?;
+                advice!(
+                    f,
+                    "; set it from the device tree's interrupt-controller node"
+                )
+            }
+            FindingKind::MaintenanceIrqNotPpi { irq } => {
+                write!(
+                    f,
+                    "system config: platform_info.arm.maintenance_irq is {irq}, which is not a \
+                     PPI (16-31)"
+                )?;
+                advice!(f, "; set it to the GIC maintenance interrupt, usually 25")
+            }
+            FindingKind::CellNameEmpty { cell } => {
+                write!(f, "{cell}: the name is empty")?;
+                advice!(
+                    f,
+                    "; give the cell a name, it is how `jailhouse cell` commands and the \
+                     hypervisor's messages refer to it"
+                )
+            }
+            FindingKind::CellNameNotTerminated { cell } => {
+                write!(
+                    f,
+                    "{cell}: the name fills all 32 bytes of the name field without a \
+                     terminating NUL"
+                )?;
+                advice!(
+                    f,
+                    ", so it is cut to 31 characters; shorten it to at most 31"
+                )
+            }
+            FindingKind::UnknownCellFlags { cell, bits } => {
+                write!(f, "{cell}: flags contain unknown bits {bits:#x}")?;
+                advice!(
+                    f,
+                    ", which are ignored; remove them (known: JAILHOUSE_CELL_PASSIVE_COMMREG, \
+                     _AARCH32, _VIRT_CPUID, _VIRTUAL_CONSOLE_PERMITTED, _VIRTUAL_CONSOLE_ACTIVE)"
+                )
+            }
+            FindingKind::UnknownCellConsoleType { cell, kind } => {
+                write!(
+                    f,
+                    "{cell}: console.type {kind} ({kind:#x}) is not a known console type"
+                )?;
+                advice!(
+                    f,
+                    ", so the guest cannot use the console it is told about; use a \
+                     JAILHOUSE_CON_TYPE_* value"
+                )
+            }
+            FindingKind::CpuSetTooLarge { cell, size } => {
+                write!(
+                    f,
+                    "{cell}: cpu_set_size is {size} bytes, more than the {MAX_CPU_SET_SIZE} the \
+                     hypervisor accepts"
+                )?;
+                advice!(
+                    f,
+                    "; size the CPU bitmap for the CPUs that exist (8 bytes cover 64 CPUs)"
+                )
+            }
+            FindingKind::NoCpus { cell } => {
+                write!(f, "{cell}: the CPU set is empty")?;
+                advice!(
+                    f,
+                    ", but a cell needs at least one CPU; set its bit in .cpus"
+                )
+            }
             FindingKind::CpusNotInSystem {
                 cell,
                 root,
@@ -601,10 +677,10 @@ impl fmt::Display for FindingKind<'_> {
                 } else {
                     write!(f, "{cell}: CPU {first} is")?;
                 }
-                write!(
+                write!(f, " not in the CPU set of {root}")?;
+                advice!(
                     f,
-                    " not in the CPU set of {root}, but the hypervisor only controls the root \
-                     cell's CPUs; use only those"
+                    ", but the hypervisor only controls the root cell's CPUs; use only those"
                 )
             }
             FindingKind::RootLeftWithoutCpus { cell, root } => {
@@ -612,47 +688,58 @@ impl fmt::Display for FindingKind<'_> {
                     Some(cell) => write!(f, "{cell} takes every CPU of {root}")?,
                     None => write!(f, "the non-root cells together take every CPU of {root}")?,
                 }
-                f.write_str(
+                advice!(
+                    f,
                     ", but the root cell must keep at least one to run Linux and the management \
-                     commands; leave it a CPU",
+                     commands; leave it a CPU"
                 )
             }
-            FindingKind::RegionZeroSize { cell, region } => write!(
-                f,
-                "{cell}: {region} has size 0; give it its size, or turn it into an unused slot \
-                 by zeroing all its fields"
-            ),
+            FindingKind::RegionZeroSize { cell, region } => {
+                write!(f, "{cell}: {region} has size 0")?;
+                advice!(
+                    f,
+                    "; give it its size, or turn it into an unused slot by zeroing all its fields"
+                )
+            }
             FindingKind::RegionMisaligned { cell, region } => {
                 let r = region.region;
                 write!(f, "{cell}: {region} ")?;
                 if region.is_comm() {
-                    f.write_str(
-                        "is a comm region at a guest address that is not 4 KiB aligned; place \
-                         it on a page boundary",
-                    )
+                    f.write_str("is a comm region at a guest address that is not 4 KiB aligned")?;
+                    advice!(f, "; place it on a page boundary")
                 } else if r.is_subpage() {
-                    f.write_str(
-                        "has a guest address or size that is not 4 KiB aligned, which only a \
-                         device register window (JAILHOUSE_MEM_IO, emulated by the hypervisor \
-                         as a subpage region) may have; align virt_start and size to 0x1000, or \
-                         add JAILHOUSE_MEM_IO if it is a device smaller than a page",
+                    f.write_str("has a guest address or size that is not 4 KiB aligned")?;
+                    advice!(
+                        f,
+                        ", which only a device register window (JAILHOUSE_MEM_IO, emulated by the \
+                         hypervisor as a subpage region) may have; align virt_start and size to \
+                         0x1000, or add JAILHOUSE_MEM_IO if it is a device smaller than a page"
                     )
                 } else {
                     write!(
                         f,
                         "has phys_start {:#x}, which is not 4 KiB aligned although virt_start \
-                         and size are, so it cannot be mapped page by page; align phys_start to \
-                         0x1000",
+                         and size are",
                         { r.phys_start }
+                    )?;
+                    advice!(
+                        f,
+                        ", so it cannot be mapped page by page; align phys_start to 0x1000"
                     )
                 }
             }
-            FindingKind::SubpageRegionWithoutAccessWidth { cell, region } => write!(
-                f,
-                "{cell}: {region} is a subpage region (emulated by the hypervisor) that allows \
-                 no access width, so every access to it fails; add the widths the device needs \
-                 (JAILHOUSE_MEM_IO_8, _IO_16, _IO_32, _IO_64)"
-            ),
+            FindingKind::SubpageRegionWithoutAccessWidth { cell, region } => {
+                write!(
+                    f,
+                    "{cell}: {region} is a subpage region (emulated by the hypervisor) that \
+                     allows no access width"
+                )?;
+                advice!(
+                    f,
+                    ", so every access to it fails; add the widths the device needs \
+                     (JAILHOUSE_MEM_IO_8, _IO_16, _IO_32, _IO_64)"
+                )
+            }
             FindingKind::RegionWraps {
                 cell,
                 region,
@@ -665,9 +752,9 @@ impl fmt::Display for FindingKind<'_> {
                 };
                 write!(
                     f,
-                    "{cell}: {region}: {sum} past the end of the 64-bit address space; fix the \
-                     start address or the size"
-                )
+                    "{cell}: {region}: {sum} past the end of the 64-bit address space"
+                )?;
+                advice!(f, "; fix the start address or the size")
             }
             FindingKind::RegionsOverlap {
                 cell,
@@ -675,129 +762,180 @@ impl fmt::Display for FindingKind<'_> {
                 second,
                 space,
             } => {
-                write!(f, "{cell}: {first} and {second} overlap in {space}; ")?;
-                if self.severity() == Severity::Warning {
-                    f.write_str(
-                        "both send the overlap to the same place, which works, but one \
-                         region's flags silently win; split the larger region around the \
-                         smaller one",
-                    )
-                } else {
-                    f.write_str(
+                write!(f, "{cell}: {first} and {second} overlap in {space}")?;
+                advice!(
+                    f,
+                    "; {}",
+                    if self.severity() == Severity::Warning {
+                        "both send the overlap to the same place, which works, but one region's \
+                         flags silently win; split the larger region around the smaller one"
+                    } else {
                         "a guest address must lead to one place and a cell must map each \
-                         physical range once; make the regions disjoint",
-                    )
-                }
+                         physical range once; make the regions disjoint"
+                    }
+                )
             }
             FindingKind::RootRegionSpansHypervisor {
                 cell,
                 region,
                 hypervisor,
-            } => write!(
-                f,
-                "{cell}: {region} contains hypervisor memory {hypervisor}; the hypervisor takes \
-                 its own memory away from the root cell, so this works (openEuler's configs do \
-                 it), but the config claims memory the root cell never gets; split the region \
-                 around {hypervisor}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: {region} contains hypervisor memory {hypervisor}"
+                )?;
+                advice!(
+                    f,
+                    "; the hypervisor takes its own memory away from the root cell, so this \
+                     works (openEuler's configs do it), but the config claims memory the root \
+                     cell never gets; split the region around {hypervisor}"
+                )
+            }
             FindingKind::RegionOverlapsHypervisor {
                 cell,
                 region,
                 hypervisor,
-            } => write!(
-                f,
-                "{cell}: {region} overlaps the hypervisor memory {hypervisor}, which no non-root \
-                 cell may map; move the region out of {hypervisor}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: {region} overlaps the hypervisor memory {hypervisor}"
+                )?;
+                advice!(
+                    f,
+                    ", which no non-root cell may map; move the region out of {hypervisor}"
+                )
+            }
             FindingKind::RegionCoversPlatformDevice {
                 cell,
                 region,
                 device,
                 device_span,
-            } => write!(
-                f,
-                "{cell}: {region} maps the {device} at {device_span} ({}), which the hypervisor \
-                 must keep for itself: mapped, it would let the cell bypass the hypervisor's \
-                 emulation and isolation; leave {device_span} out of the region",
-                device.field()
-            ),
-            FindingKind::RegionOutsideRoot { cell, region, root } => write!(
-                f,
-                "{cell}: {region} is not inside the memory of {root}; a cell can only be given \
-                 memory and devices the root cell owns (creating it moves them from the root \
-                 cell); move the region into a root cell region, or add the range to the root \
-                 cell config"
-            ),
-            FindingKind::CommRegionMissing { cell } => write!(
-                f,
-                "{cell}: no memory region has JAILHOUSE_MEM_COMM_REGION, but the hypervisor \
-                 talks to every non-root cell through its communication region; add one (size \
-                 0x1000, READ | WRITE | COMM_REGION, e.g. at guest 0x80000000)"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: {region} maps the {device} at {device_span} ({})",
+                    device.field()
+                )?;
+                advice!(
+                    f,
+                    ", which the hypervisor must keep for itself: mapped, it would let the cell \
+                     bypass the hypervisor's emulation and isolation; leave {device_span} out \
+                     of the region"
+                )
+            }
+            FindingKind::RegionOutsideRoot { cell, region, root } => {
+                write!(f, "{cell}: {region} is not inside the memory of {root}")?;
+                advice!(
+                    f,
+                    "; a cell can only be given memory and devices the root cell owns (creating \
+                     it moves them from the root cell); move the region into a root cell \
+                     region, or add the range to the root cell config"
+                )
+            }
+            FindingKind::CommRegionMissing { cell } => {
+                write!(f, "{cell}: no memory region has JAILHOUSE_MEM_COMM_REGION")?;
+                advice!(
+                    f,
+                    ", but the hypervisor talks to every non-root cell through its \
+                     communication region; add one (size 0x1000, READ | WRITE | COMM_REGION, \
+                     e.g. at guest 0x80000000)"
+                )
+            }
             FindingKind::CommRegionDuplicate {
                 cell,
                 first,
                 second,
-            } => write!(
-                f,
-                "{cell}: {first} and {second} are both comm regions, but a cell has one \
-                 communication page; remove memory region {}",
-                second.index
-            ),
-            FindingKind::CommRegionSize { cell, region } => write!(
-                f,
-                "{cell}: {region} has size {:#x}, but the communication region is exactly one \
-                 page; set its size to 0x1000",
-                { region.region.size }
-            ),
+            } => {
+                write!(f, "{cell}: {first} and {second} are both comm regions")?;
+                advice!(
+                    f,
+                    ", but a cell has one communication page; remove memory region {}",
+                    second.index
+                )
+            }
+            FindingKind::CommRegionSize { cell, region } => {
+                write!(f, "{cell}: {region} has size {:#x}", { region.region.size })?;
+                advice!(
+                    f,
+                    ", but the communication region is exactly one page; set its size to 0x1000"
+                )
+            }
             FindingKind::IrqchipPinBaseMisaligned {
                 cell,
                 index,
                 pin_base,
-            } => write!(
-                f,
-                "{cell}: irqchip {index}: pin_base {pin_base} is not a multiple of 32, so its \
-                 bitmap cannot be used; set it to a multiple of 32 (32 covers SPIs 32-159, 160 \
-                 covers 160-287, ...)"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: irqchip {index}: pin_base {pin_base} is not a multiple of 32"
+                )?;
+                advice!(
+                    f,
+                    ", so its bitmap cannot be used; set it to a multiple of 32 (32 covers SPIs \
+                     32-159, 160 covers 160-287, ...)"
+                )
+            }
             FindingKind::IrqchipPinBaseOutOfRange {
                 cell,
                 index,
                 pin_base,
-            } => write!(
-                f,
-                "{cell}: irqchip {index}: pin_base {pin_base} puts the 128 interrupts of its \
-                 bitmap beyond the GIC's last interrupt ID (pin_base + 128 must not exceed \
-                 1024); use a pin_base of at most 896"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: irqchip {index}: pin_base {pin_base} puts the 128 interrupts of its \
+                     bitmap beyond the GIC's last interrupt ID (pin_base + 128 must not exceed \
+                     1024)"
+                )?;
+                advice!(f, "; use a pin_base of at most 896")
+            }
             FindingKind::IrqchipAddressMismatch {
                 cell,
                 index,
                 address,
                 gicd_base,
-            } => write!(
-                f,
-                "{cell}: irqchip {index} has address {address:#x}, not the GIC distributor's \
-                 {gicd_base:#x} (platform_info.arm.gicd_base), so its interrupts are ignored; \
-                 set .address = {gicd_base:#x}"
-            ),
-            FindingKind::IrqchipClaimsPrivateIrqs { cell, index, bits } => write!(
-                f,
-                "{cell}: irqchip {index} has pin_base 0 and claims SGIs/PPIs (bitmap word 0 = \
-                 {bits:#010x}), but interrupts 0-31 are per CPU and always belong to the cell \
-                 that owns the CPU; clear word 0 and list SPIs (32 and up) only"
-            ),
-            FindingKind::ResetAddressNotInRam { cell, address } => write!(
-                f,
-                "{cell}: cpu_reset_address {address:#x} is not inside a loadable or executable \
-                 RAM region of the cell, so its first CPU would start outside the loaded image; \
-                 set it to the image's entry point (usually 0), or map LOADABLE RAM there"
-            ),
-            FindingKind::DuplicateCellName { first, second } => write!(
-                f,
-                "{first} and {second} have the same name, but cell names must be unique (the \
-                 driver refuses to create the second); rename one of them"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{cell}: irqchip {index} has address {address:#x}, not the GIC \
+                     distributor's {gicd_base:#x} (platform_info.arm.gicd_base)"
+                )?;
+                advice!(
+                    f,
+                    ", so its interrupts are ignored; set .address = {gicd_base:#x}"
+                )
+            }
+            FindingKind::IrqchipClaimsPrivateIrqs { cell, index, bits } => {
+                write!(
+                    f,
+                    "{cell}: irqchip {index} has pin_base 0 and claims SGIs/PPIs (bitmap word 0 \
+                     = {bits:#010x})"
+                )?;
+                advice!(
+                    f,
+                    ", but interrupts 0-31 are per CPU and always belong to the cell that owns \
+                     the CPU; clear word 0 and list SPIs (32 and up) only"
+                )
+            }
+            FindingKind::ResetAddressNotInRam { cell, address } => {
+                write!(
+                    f,
+                    "{cell}: cpu_reset_address {address:#x} is not inside a loadable or \
+                     executable RAM region of the cell"
+                )?;
+                advice!(
+                    f,
+                    ", so its first CPU would start outside the loaded image; set it to the \
+                     image's entry point (usually 0), or map LOADABLE RAM there"
+                )
+            }
+            FindingKind::DuplicateCellName { first, second } => {
+                write!(f, "{first} and {second} have the same name")?;
+                advice!(
+                    f,
+                    ", but cell names must be unique (the driver refuses to create the second); \
+                     rename one of them"
+                )
+            }
             FindingKind::CpuConflict {
                 first,
                 second,
@@ -808,9 +946,10 @@ impl fmt::Display for FindingKind<'_> {
                 if count > 1 {
                     write!(f, " ({count} CPUs in common)")?;
                 }
-                f.write_str(
+                advice!(
+                    f,
                     ", but a CPU belongs to one cell at a time; give each cell its own CPUs, or \
-                     do not run these cells together",
+                     do not run these cells together"
                 )
             }
             FindingKind::MemoryConflict {
@@ -818,13 +957,18 @@ impl fmt::Display for FindingKind<'_> {
                 first_region,
                 second,
                 second_region,
-            } => write!(
-                f,
-                "{first} {first_region} and {second} {second_region} overlap physically, but \
-                 memory given to one cell is taken from the root cell and cannot also go to \
-                 another; move one of them, or mark both JAILHOUSE_MEM_ROOTSHARED if the memory \
-                 is meant to be shared"
-            ),
+            } => {
+                write!(
+                    f,
+                    "{first} {first_region} and {second} {second_region} overlap physically"
+                )?;
+                advice!(
+                    f,
+                    ", but memory given to one cell is taken from the root cell and cannot also \
+                     go to another; move one of them, or mark both JAILHOUSE_MEM_ROOTSHARED if \
+                     the memory is meant to be shared"
+                )
+            }
             FindingKind::IrqConflict {
                 first,
                 second,
@@ -835,9 +979,10 @@ impl fmt::Display for FindingKind<'_> {
                 if count > 1 {
                     write!(f, " ({count} interrupts in common)")?;
                 }
-                f.write_str(
+                advice!(
+                    f,
                     ", but an SPI is delivered to one cell only; remove it from one cell's \
-                     irqchip bitmap",
+                     irqchip bitmap"
                 )
             }
         }
@@ -869,7 +1014,8 @@ impl<'a> Finding<'a> {
 }
 
 impl fmt::Display for Finding<'_> {
-    /// `error: <what is wrong>; <how to fix it>`.
+    /// `error: <what is wrong>, <why that matters>; <how to fix it>`, the
+    /// last two parts only with the `advice` feature.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.severity, self.kind)
     }
@@ -896,5 +1042,76 @@ impl Tally {
     /// Whether no error was counted.
     pub fn is_ok(&self) -> bool {
         self.errors == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CellRef, Finding, FindingKind, Span};
+
+    const DEMO: CellRef<'static> = CellRef {
+        name: b"demo",
+        is_root: false,
+    };
+    const FREERTOS: CellRef<'static> = CellRef {
+        name: b"freertos",
+        is_root: false,
+    };
+
+    /// A few findings: (kind, what is wrong, the advice: why it matters
+    /// and how to fix it).
+    fn samples() -> [(FindingKind<'static>, &'static str, &'static str); 3] {
+        [
+            (
+                FindingKind::HypervisorMemoryMisaligned {
+                    hypervisor: Span {
+                        start: 0x7fc0_0800,
+                        size: 0x40_0000,
+                    },
+                },
+                "error: system config: hypervisor_memory 0x7fc00800-0x800007ff (phys_start \
+                 0x7fc00800, size 0x400000) is not 4 KiB aligned",
+                "; align phys_start and size to 0x1000",
+            ),
+            (
+                FindingKind::CpuConflict {
+                    first: DEMO,
+                    second: FREERTOS,
+                    cpu: 1,
+                    count: 2,
+                },
+                "error: cell \"demo\" and cell \"freertos\" both claim CPU 1 (2 CPUs in common)",
+                ", but a CPU belongs to one cell at a time; give each cell its own CPUs, or do \
+                 not run these cells together",
+            ),
+            (
+                FindingKind::CommRegionMissing { cell: DEMO },
+                "error: cell \"demo\": no memory region has JAILHOUSE_MEM_COMM_REGION",
+                ", but the hypervisor talks to every non-root cell through its communication \
+                 region; add one (size 0x1000, READ | WRITE | COMM_REGION, e.g. at guest \
+                 0x80000000)",
+            ),
+        ]
+    }
+
+    /// With the `advice` feature (the default, `jailhouse config check`)
+    /// a finding says what is wrong, why it matters and how to fix it.
+    #[cfg(feature = "advice")]
+    #[test]
+    fn messages_with_advice() {
+        for (kind, problem, advice) in samples() {
+            let expected = [problem, advice].concat();
+            assert_eq!(Finding::new(kind).to_string(), expected);
+        }
+    }
+
+    /// Without it (the hypervisor) only what is wrong:
+    /// `cargo test -p jailhouse-config-check --no-default-features`.
+    #[cfg(not(feature = "advice"))]
+    #[test]
+    fn messages_without_advice() {
+        for (kind, problem, _) in samples() {
+            assert_eq!(Finding::new(kind).to_string(), problem);
+        }
     }
 }

@@ -18,7 +18,8 @@
 //!
 //! /// Whether the system and cells may run together; prints every finding,
 //! /// e.g. `error: cell "demo": memory region 2 (phys ...) is not inside the
-//! /// memory of root cell "qemu"; ...`.
+//! /// memory of root cell "qemu"; ...` (what follows the root cell's name
+//! /// only with the `advice` feature).
 //! fn acceptable(sys: &SystemConfig<'_>, cells: &[CellConfig<'_>]) -> bool {
 //!     let mut tally = Tally::default();
 //!     check_all(sys, cells, &mut |finding: Finding<'_>| {
@@ -35,6 +36,13 @@
 //! says what is wrong and how to fix it. Errors are what the hypervisor
 //! refuses; warnings are configs that work but probably not as intended,
 //! e.g. openEuler's QEMU root cell whose RAM spans the hypervisor memory.
+//!
+//! Why a problem matters and how to fix it come with the `advice` feature,
+//! which is on by default and which `jailhouse config check` uses. The
+//! hypervisor turns it off: it prints only what is wrong (`cell "a" and
+//! cell "b" both claim CPU 1`), and the advice texts and the code that
+//! writes them stay out of `jailhouse.bin`. What is wrong reads the same
+//! either way.
 //!
 //! This crate must not panic or allocate on any parsed input, and must not
 //! touch hardware: it is pure logic, tested on the host.

@@ -27,6 +27,8 @@
 //! allocator's `invalidate` does, see `hv.rs`), so everything here runs
 //! under host `cargo test`.
 
+use core::fmt;
+
 use jailhouse_abi::config::{MemFlags, MemoryRegion};
 
 // The descriptor bits stage 1 and stage 2 share (valid, table/page, inner
@@ -71,21 +73,28 @@ pub enum Stage2Error {
     OutOfPages,
 }
 
-impl core::fmt::Display for Stage2Error {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+/// What the hypervisor prints. Written out rather than derived `Debug`,
+/// which would link core's struct-formatting machinery (about 1.4 KiB)
+/// into jailhouse.bin for these few messages.
+impl fmt::Display for Stage2Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Self::IpaTooLarge {
+            Stage2Error::IpaTooLarge {
                 needed_end,
                 cpu_bits,
             } => write!(
                 f,
-                "guest addresses up to {needed_end:#x} exceed the CPU's {cpu_bits}-bit IPA space"
+                "guest addresses up to {needed_end:#x} exceed the CPU's {cpu_bits}-bit \
+                 physical address size"
             ),
-            Self::BadRegion { virt_start } => {
-                write!(f, "region at {virt_start:#x} is not page aligned or wraps")
+            Stage2Error::BadRegion { virt_start } => write!(
+                f,
+                "region at guest {virt_start:#x} is not page aligned or wraps around"
+            ),
+            Stage2Error::Overlap { ipa } => {
+                write!(f, "overlaps a block mapping at guest {ipa:#x}")
             }
-            Self::Overlap { ipa } => write!(f, "regions overlap at {ipa:#x}"),
-            Self::OutOfPages => f.write_str("out of page-pool pages"),
+            Stage2Error::OutOfPages => f.write_str("page pool exhausted"),
         }
     }
 }
@@ -776,6 +785,27 @@ mod tests {
         assert_eq!(walk(&s2, &mut a, 0x4010_0000).map(|l| l.level), Some(3));
         let leaf = walk(&s2, &mut a, 0x601f_f000).expect("mapped");
         assert_eq!((leaf.pa, leaf.level), (0x5020_0000, 3));
+    }
+
+    #[test]
+    fn errors_say_what_failed() {
+        let text = |e: Stage2Error| e.to_string();
+        assert_eq!(
+            text(Stage2Error::IpaTooLarge {
+                needed_end: 1 << 41,
+                cpu_bits: 40
+            }),
+            "guest addresses up to 0x20000000000 exceed the CPU's 40-bit physical address size"
+        );
+        assert_eq!(
+            text(Stage2Error::BadRegion { virt_start: 0x1000 }),
+            "region at guest 0x1000 is not page aligned or wraps around"
+        );
+        assert_eq!(
+            text(Stage2Error::Overlap { ipa: 0x4000_0000 }),
+            "overlaps a block mapping at guest 0x40000000"
+        );
+        assert_eq!(text(Stage2Error::OutOfPages), "page pool exhausted");
     }
 
     #[test]

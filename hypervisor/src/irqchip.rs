@@ -134,6 +134,7 @@ impl Chip {
     /// Acknowledge: the raw value, to hand back to [`Chip::end_of_interrupt`]
     /// and [`Chip::deactivate`] (a GICv2 wants the SGI source back), and
     /// the interrupt ID.
+    #[inline(always)]
     fn acknowledge(self) -> (u32, u32) {
         match self {
             Chip::V3 => {
@@ -147,6 +148,7 @@ impl Chip {
         }
     }
 
+    #[inline(always)]
     fn end_of_interrupt(self, iar: u32) {
         match self {
             Chip::V3 => gic::end_of_interrupt(iar),
@@ -183,7 +185,7 @@ impl Chip {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn write_lr(self, n: usize, lr: u64) {
         match self {
             // Without HW, bits 40:32 are RES0 on a GICv3: no SGI source.
@@ -193,6 +195,7 @@ impl Chip {
         }
     }
 
+    #[inline(always)]
     fn empty_list_registers(self) -> u64 {
         match self {
             Chip::V3 => gic::empty_list_registers(),
@@ -723,6 +726,7 @@ fn reset_spis(irqs: &IrqSet, target: Option<&PerCpu>) {
 }
 
 /// Whether physical interrupt `intid` belongs to this CPU's cell.
+#[inline(always)]
 fn owned(pc: &PerCpu, intid: u32) -> bool {
     match intid {
         16..=31 => intid != MAINTENANCE_IRQ.load(Ordering::Relaxed),
@@ -736,6 +740,7 @@ fn owned(pc: &PerCpu, intid: u32) -> bool {
 
 /// The priority the cell gave `intid` (its physical priority field);
 /// virtual SGIs get the highest.
+#[inline(always)]
 fn priority(pc: &PerCpu, intid: u32) -> u8 {
     let (va, n) = match intid {
         0..=15 => return 0,

@@ -60,6 +60,7 @@ pub fn list_registers() -> usize {
 }
 
 /// `ICH_ELRSR_EL2`: bit n set = list register n is empty.
+#[inline(always)]
 pub fn empty_list_registers() -> u64 {
     let value: u64;
     // SAFETY: a status read without side effects.
@@ -71,6 +72,7 @@ pub fn empty_list_registers() -> u64 {
 
 /// Acknowledge the highest-priority pending group-1 interrupt
 /// (`ICC_IAR1_EL1`); 1020..1023 mean none.
+#[inline(always)]
 pub fn acknowledge() -> u32 {
     let value: u64;
     // SAFETY: acknowledging changes only the GIC state of this CPU, and
@@ -84,6 +86,7 @@ pub fn acknowledge() -> u32 {
 /// Priority drop of `intid` (`ICC_EOIR1_EL1`; EOImode = 1, so the
 /// interrupt stays active until [`deactivate`] or a guest's EOI of a
 /// hardware-backed virtual interrupt).
+#[inline(always)]
 pub fn end_of_interrupt(intid: u32) {
     // SAFETY: ends an interrupt this CPU acknowledged.
     unsafe {

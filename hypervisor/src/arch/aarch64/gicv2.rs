@@ -96,11 +96,13 @@ pub fn send_sgi(intid: u32, targets: u8) {
 /// Acknowledge the highest-priority pending interrupt (`GICC_IAR`): the
 /// whole value, whose CPUID bits (12:10, the source of an SGI) must come
 /// back with its EOI and deactivation. IDs 1020..1023 mean none.
+#[inline(always)]
 pub fn acknowledge() -> u32 {
     gicc_read(GICC_IAR)
 }
 
 /// Priority drop of the interrupt acknowledged as `iar` (EOImode 1).
+#[inline(always)]
 pub fn end_of_interrupt(iar: u32) {
     gicc_write(GICC_EOIR, iar);
 }
@@ -156,6 +158,7 @@ pub fn list_registers() -> usize {
 }
 
 /// Bit n set = list register n is empty (`GICH_ELRSR0/1`).
+#[inline(always)]
 pub fn empty_list_registers() -> u64 {
     u64::from(gich_read(GICH_ELRSR0)) | u64::from(gich_read(GICH_ELRSR1)) << 32
 }

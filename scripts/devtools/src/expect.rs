@@ -11,7 +11,9 @@
 //!   (kernel oops, panic, warning splat);
 //! * in an expected line, `<n>` stands for one decimal number (optionally
 //!   right-aligned with spaces, optionally negative), for output that
-//!   carries a measurement, e.g. `Timer fired, jitter: <n> ns`. Nothing
+//!   carries a measurement, e.g. `Timer fired, jitter: <n> ns`, and `<x>`
+//!   for one hexadecimal number (digits only, e.g. after a literal `0x`),
+//!   for addresses that move with the image's layout. Nothing
 //!   else is a pattern.
 
 use std::fmt;
@@ -114,31 +116,40 @@ impl Expectations {
     }
 }
 
-/// The placeholder for a number in an expected line.
+/// The placeholder for a decimal number in an expected line.
 const NUMBER: &str = "<n>";
+/// The placeholder for a hexadecimal number (digits only, no `0x`).
+const HEX: &str = "<x>";
 
 /// Whether output `line` is expected line `want` (see the module docs).
 pub fn line_matches(want: &str, line: &str) -> bool {
-    let mut parts = want.split(NUMBER);
-    let Some(first) = parts.next() else {
+    let next = [(NUMBER, false), (HEX, true)]
+        .into_iter()
+        .filter_map(|(p, hex)| want.find(p).map(|at| (at, p.len(), hex)))
+        .min_by_key(|&(at, _, _)| at);
+    let Some((at, len, hex)) = next else {
         return want == line;
     };
-    let Some(mut rest) = line.strip_prefix(first) else {
+    let Some(rest) = line.strip_prefix(&want[..at]) else {
         return false;
     };
-    for part in parts {
-        let digits_at = rest.trim_start_matches(' ');
-        let digits_at = digits_at.strip_prefix('-').unwrap_or(digits_at);
-        let after = digits_at.trim_start_matches(|c: char| c.is_ascii_digit());
-        if after.len() == digits_at.len() {
-            return false; // no digit
+    let digits_at = if hex {
+        rest
+    } else {
+        let rest = rest.trim_start_matches(' ');
+        rest.strip_prefix('-').unwrap_or(rest)
+    };
+    let after = digits_at.trim_start_matches(|c: char| {
+        if hex {
+            c.is_ascii_hexdigit()
+        } else {
+            c.is_ascii_digit()
         }
-        match after.strip_prefix(part) {
-            Some(tail) => rest = tail,
-            None => return false,
-        }
+    });
+    if after.len() == digits_at.len() {
+        return false; // no digit
     }
-    rest.is_empty()
+    line_matches(&want[at + len..], after)
 }
 
 impl fmt::Display for Expectations {
@@ -223,6 +234,13 @@ mod tests {
             "Timer fired, jitter: 5x ns, min: 0 ns, max: 7 ns"
         ));
         assert!(line_matches("Hello <n> from cell!", "Hello 12 from cell!"));
+        assert!(line_matches(
+            "Code location: 0x<x>",
+            "Code location: 0x0000ffffc0202fd0"
+        ));
+        assert!(!line_matches("Code location: 0x<x>", "Code location: 0x"));
+        assert!(!line_matches("Code location: 0x<x>", "Code location: 0xfg"));
+        assert!(line_matches("at 0x<x>(<n>)", "at 0x9000018(4)"));
         assert!(line_matches("plain", "plain"));
         assert!(!line_matches("plain", "plain "));
         let mut e = Expectations::parse("a <n>\nb\n");

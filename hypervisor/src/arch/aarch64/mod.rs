@@ -93,7 +93,8 @@ const SCTLR_EL2: u64 = 0x30c5_0830 | (1 << 12) | (1 << 2) | 1;
 const EINVAL: i64 = -22;
 
 macro_rules! frame_asm {
-    (save) => {
+    // x0-x17 into a new frame: the part every exit saves.
+    (save_scratch) => {
         "sub sp, sp, #256
         stp x0, x1, [sp, #0]
         stp x2, x3, [sp, #16]
@@ -103,7 +104,24 @@ macro_rules! frame_asm {
         stp x10, x11, [sp, #80]
         stp x12, x13, [sp, #96]
         stp x14, x15, [sp, #112]
-        stp x16, x17, [sp, #128]
+        stp x16, x17, [sp, #128]"
+    };
+    // x0-x17 back from the frame.
+    (load_scratch) => {
+        "ldp x0, x1, [sp, #0]
+        ldp x2, x3, [sp, #16]
+        ldp x4, x5, [sp, #32]
+        ldp x6, x7, [sp, #48]
+        ldp x8, x9, [sp, #64]
+        ldp x10, x11, [sp, #80]
+        ldp x12, x13, [sp, #96]
+        ldp x14, x15, [sp, #112]
+        ldp x16, x17, [sp, #128]"
+    };
+    (save) => {
+        concat!(
+            frame_asm!(save_scratch),
+            "
         stp x18, x19, [sp, #144]
         stp x20, x21, [sp, #160]
         stp x22, x23, [sp, #176]
@@ -111,6 +129,7 @@ macro_rules! frame_asm {
         stp x26, x27, [sp, #208]
         stp x28, x29, [sp, #224]
         str x30, [sp, #240]"
+        )
     };
 }
 
@@ -253,15 +272,7 @@ global_asm!(
     ".section .text.el2_exit, \"ax\"",
     "el2_exit:",
     "    cbnz x0, 1f",
-    "    ldp x0, x1, [sp, #0]",
-    "    ldp x2, x3, [sp, #16]",
-    "    ldp x4, x5, [sp, #32]",
-    "    ldp x6, x7, [sp, #48]",
-    "    ldp x8, x9, [sp, #64]",
-    "    ldp x10, x11, [sp, #80]",
-    "    ldp x12, x13, [sp, #96]",
-    "    ldp x14, x15, [sp, #112]",
-    "    ldp x16, x17, [sp, #128]",
+    frame_asm!(load_scratch),
     "    ldp x18, x19, [sp, #144]",
     "    ldp x20, x21, [sp, #160]",
     "    ldp x22, x23, [sp, #176]",
@@ -328,29 +339,12 @@ global_asm!(
     // x19-x28 by the calling convention. If it reports the management
     // event, `el2_irq_event` completes the frame first.
     ".balign 0x80",
-    "    sub sp, sp, #256",
-    "    stp x0, x1, [sp, #0]",
-    "    stp x2, x3, [sp, #16]",
-    "    stp x4, x5, [sp, #32]",
-    "    stp x6, x7, [sp, #48]",
-    "    stp x8, x9, [sp, #64]",
-    "    stp x10, x11, [sp, #80]",
-    "    stp x12, x13, [sp, #96]",
-    "    stp x14, x15, [sp, #112]",
-    "    stp x16, x17, [sp, #128]",
+    frame_asm!(save_scratch),
     "    str x18, [sp, #144]",
     "    stp x29, x30, [sp, #232]",
     "    bl {irq}",
     "    cbnz x0, el2_irq_event",
-    "    ldp x0, x1, [sp, #0]",
-    "    ldp x2, x3, [sp, #16]",
-    "    ldp x4, x5, [sp, #32]",
-    "    ldp x6, x7, [sp, #48]",
-    "    ldp x8, x9, [sp, #64]",
-    "    ldp x10, x11, [sp, #80]",
-    "    ldp x12, x13, [sp, #96]",
-    "    ldp x14, x15, [sp, #112]",
-    "    ldp x16, x17, [sp, #128]",
+    frame_asm!(load_scratch),
     "    ldr x18, [sp, #144]",
     "    ldp x29, x30, [sp, #232]",
     "    add sp, sp, #256",

@@ -180,12 +180,9 @@ pub fn parse_run(log: &str) -> Run {
                 if let (Ok(ok), Ok(of)) = (ok.parse(), of.parse()) {
                     run.disturb_cycles = Some((ok, of));
                 }
-            } else if let Some(n) = rest.strip_prefix("bytes ").or(Some(rest)) {
-                if let Some(v) = n.split_whitespace().last().and_then(|v| v.parse().ok()) {
-                    if n.split_whitespace().count() == 1 {
-                        run.values.insert(label.to_string(), v);
-                    }
-                }
+            } else if let Ok(v) = rest.strip_prefix("bytes ").unwrap_or(rest).parse() {
+                // "LABEL: N" or "LABEL: bytes N": one number.
+                run.values.insert(label.to_string(), v);
             }
         }
     }
